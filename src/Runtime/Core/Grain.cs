@@ -1,0 +1,6 @@
+namespace Granary.Runtime;
+
+/// <summary>Base class of grain classes.</summary>
+public abstract partial class Grain
+{
+}

@@ -1,0 +1,128 @@
+using System.ComponentModel;
+
+namespace Granary.Runtime.Messaging;
+
+/// <summary>
+/// One call of one grain method: the arguments and the code that invokes the method on an activation.
+/// The source generator derives one sealed class per interface method. Not for hand-written code.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public abstract class GrainRequest
+{
+    /// <summary>Full name of the interface that declares the method.</summary>
+    public abstract string InterfaceName { get; }
+
+    /// <summary>The method's name.</summary>
+    public abstract string MethodName { get; }
+
+    /// <summary>The method's index within its declaring interface (declaration order).</summary>
+    public abstract int MethodId { get; }
+
+    /// <summary>Scheduling options from the method's attributes.</summary>
+    public virtual RequestOptions Options => RequestOptions.None;
+
+    /// <summary>Number of arguments, not counting a <see cref="CancellationToken"/>.</summary>
+    public abstract int ArgumentCount { get; }
+
+    /// <summary>One argument, boxed; for filters, logs and (later) serialization.</summary>
+    public abstract object? GetArgument(int index);
+
+    /// <summary>The token the caller passed, when the method takes a <see cref="CancellationToken"/>.</summary>
+    public CancellationToken CallerCancellation { get; set; }
+
+    /// <summary>The grain the call is addressed to.</summary>
+    internal GrainId Target;
+
+    /// <summary>When the call was sent (<see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
+    internal long SentAt;
+
+    /// <summary>Past this <see cref="System.Diagnostics.Stopwatch"/> timestamp the call fails with a timeout.</summary>
+    internal long Deadline;
+
+    /// <summary>The request whose turn made this call, for call-cycle detection; null for calls from outside grains.</summary>
+    internal GrainRequest? Parent;
+
+    /// <summary>The request context that flows with the call.</summary>
+    internal RequestContextData? Context;
+
+    private CancellationTokenSource? _cancellation;
+
+    /// <summary>The token handed to the grain method: cancelled past the deadline or when the caller cancels.</summary>
+    internal CancellationToken GetCancellationToken()
+    {
+        if (_cancellation is null)
+        {
+            var source = CallerCancellation.CanBeCanceled
+                ? CancellationTokenSource.CreateLinkedTokenSource(CallerCancellation)
+                : new CancellationTokenSource();
+            if (Interlocked.CompareExchange(ref _cancellation, source, null) is not null)
+            {
+                source.Dispose();
+            }
+        }
+        return _cancellation!.Token;
+    }
+
+    /// <summary>Cancels the token handed to the grain method, if one was created.</summary>
+    internal void Cancel()
+    {
+        try
+        {
+            _cancellation?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Runs the method on <paramref name="grain"/> and records its outcome; <see cref="Publish"/> hands it to the caller.</summary>
+    internal abstract ValueTask InvokeAsync(object grain);
+
+    /// <summary>True when the method threw.</summary>
+    internal abstract Exception? Failure { get; }
+
+    /// <summary>Completes the caller's task with the recorded outcome.</summary>
+    internal abstract void Publish();
+
+    /// <summary>The recorded result, boxed (filters only).</summary>
+    internal abstract object? GetResult();
+
+    /// <summary>Fails the caller's task (deadline, deadlock, activation failure). False when it already completed.</summary>
+    internal abstract bool TryFail(Exception exception);
+
+    /// <summary>Turns a <see cref="Task"/> into the result type of void methods without allocating when it already completed.</summary>
+    protected static ValueTask<VoidResult> AsVoid(Task task)
+    {
+        if (task.IsCompletedSuccessfully)
+        {
+            return default;
+        }
+        return Await(task);
+
+        static async ValueTask<VoidResult> Await(Task task)
+        {
+            await task;
+            return default;
+        }
+    }
+
+    /// <summary>Turns a <see cref="ValueTask"/> into the result type of void methods without allocating when it already completed.</summary>
+    protected static ValueTask<VoidResult> AsVoid(ValueTask task)
+    {
+        if (task.IsCompletedSuccessfully)
+        {
+            task.GetAwaiter().GetResult();
+            return default;
+        }
+        return Await(task);
+
+        static async ValueTask<VoidResult> Await(ValueTask task)
+        {
+            await task;
+            return default;
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{InterfaceName}.{MethodName}";
+}
