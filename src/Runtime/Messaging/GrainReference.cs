@@ -28,7 +28,12 @@ public abstract class GrainReference : IEquatable<GrainReference>
     [EditorBrowsable(EditorBrowsableState.Never)]
     protected Task<TResult> InvokeAsync<TResult>(GrainRequest<TResult> request)
     {
-        _context.Sender.Send(this, request);
+        var sender = _context.Sender;
+        if (sender.HasOutgoingFilters)
+        {
+            return sender.InvokeWithFiltersAsync(this, request);
+        }
+        sender.Send(this, request);
         return request.Task;
     }
 
@@ -53,5 +58,9 @@ public sealed class GrainReferenceContext
 /// <summary>Delivers requests to activations: locally now, across silos later.</summary>
 internal interface IRequestSender
 {
+    bool HasOutgoingFilters { get; }
+
     void Send(GrainReference target, GrainRequest request);
+
+    Task<TResult> InvokeWithFiltersAsync<TResult>(GrainReference target, GrainRequest<TResult> request);
 }

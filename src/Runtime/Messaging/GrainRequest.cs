@@ -45,6 +45,12 @@ public abstract class GrainRequest
     /// <summary>The request context that flows with the call.</summary>
     internal RequestContextData? Context;
 
+    /// <summary>The activation running the request.</summary>
+    internal Activations.ActivationData? Executor;
+
+    /// <summary>Runtime-internal requests (timer ticks) don't count as calls and don't keep an activation alive.</summary>
+    internal virtual bool IsSystem => false;
+
     private CancellationTokenSource? _cancellation;
 
     /// <summary>The token handed to the grain method: cancelled past the deadline or when the caller cancels.</summary>
@@ -86,6 +92,9 @@ public abstract class GrainRequest
 
     /// <summary>The recorded result, boxed (filters only).</summary>
     internal abstract object? GetResult();
+
+    /// <summary>Replaces the recorded outcome (filters only).</summary>
+    internal abstract void SetOutcome(object? result, Exception? failure);
 
     /// <summary>Fails the caller's task (deadline, deadlock, activation failure). False when it already completed.</summary>
     internal abstract bool TryFail(Exception exception);

@@ -71,8 +71,7 @@ public abstract class GrainRequest<TResult> : GrainRequest
 
     internal override object? GetResult() => _result;
 
-    /// <summary>Replaces the outcome (filters).</summary>
-    internal void SetOutcome(object? result, Exception? failure)
+    internal override void SetOutcome(object? result, Exception? failure)
     {
         _result = (TResult?)result;
         _failure = failure;

@@ -12,8 +12,6 @@ public static class RequestContext
     /// <summary>The key under which <see cref="CorrelationId"/> is stored.</summary>
     public const string CorrelationIdKey = "correlation-id";
 
-    private static readonly AsyncLocal<RequestContextData?> Current = new();
-
     /// <summary>The correlation id of the current call chain, if one was set.</summary>
     public static string? CorrelationId
     {
@@ -23,29 +21,19 @@ public static class RequestContext
 
     /// <summary>A value of the current context, or null.</summary>
     public static string? Get(string key) =>
-        Current.Value is { } data && data.Values.TryGetValue(key, out var value) ? value : null;
+        CallScope.DataOf(CallScope.Capture()) is { } data && data.Values.TryGetValue(key, out var value) ? value : null;
 
     /// <summary>Sets (or with null, removes) a value for the calls made from here on.</summary>
     public static void Set(string key, string? value)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        Current.Value = (Current.Value ?? RequestContextData.Empty).With(key, value);
+        CallScope.SetData((CallScope.DataOf(CallScope.Capture()) ?? RequestContextData.Empty).With(key, value));
     }
 
     /// <summary>Every value of the current context.</summary>
     public static IReadOnlyDictionary<string, string> Values =>
-        Current.Value?.Values ?? RequestContextData.Empty.Values;
+        CallScope.DataOf(CallScope.Capture())?.Values ?? RequestContextData.Empty.Values;
 
     /// <summary>Removes every value.</summary>
-    public static void Clear() => Current.Value = null;
-
-    internal static RequestContextData? Capture() => Current.Value;
-
-    internal static void Restore(RequestContextData? data)
-    {
-        if (!ReferenceEquals(Current.Value, data))
-        {
-            Current.Value = data;
-        }
-    }
+    public static void Clear() => CallScope.SetData(null);
 }

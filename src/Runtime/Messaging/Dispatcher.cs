@@ -1,0 +1,102 @@
+using Granary.Runtime.Activations;
+using Granary.Runtime.Hosting;
+using Granary.Runtime.Placement;
+
+namespace Granary.Runtime.Messaging;
+
+/// <summary>
+/// Addresses requests: stamps the caller's context, call chain and deadline, then hands the request to the local
+/// activation (creating it on first use) or, when placement says another silo owns the grain, to the transport.
+/// </summary>
+internal sealed class Dispatcher : IRequestSender
+{
+    private const int MaxLocalAttempts = 8;
+
+    private readonly SiloRuntime _runtime;
+    private readonly IPlacementDirector _placement;
+    private readonly ISiloTransport _transport;
+    private readonly long _timeoutTicks;
+
+    public Dispatcher(SiloRuntime runtime, IPlacementDirector placement, ISiloTransport transport)
+    {
+        _runtime = runtime;
+        _placement = placement;
+        _transport = transport;
+        _timeoutTicks = (long)(runtime.Options.ResponseTimeout.TotalSeconds * runtime.Time.TimestampFrequency);
+    }
+
+    public bool HasOutgoingFilters => _runtime.OutgoingFilters.Length > 0;
+
+    public Task<TResult> InvokeWithFiltersAsync<TResult>(GrainReference target, GrainRequest<TResult> request) =>
+        new OutgoingCallContext<TResult>(this, target, request, _runtime.OutgoingFilters).RunAsync();
+
+    public void Send(GrainReference target, GrainRequest request)
+    {
+        Stamp(request, target.GrainId);
+        if (target.CachedTarget is IRequestTarget cached && cached.TryEnqueue(request))
+        {
+            return;
+        }
+        Route(request, target);
+    }
+
+    /// <summary>Sends a request to a grain without a reference (runtime services: reminders).</summary>
+    public Task<TResult> SendAsync<TResult>(GrainId grainId, GrainRequest<TResult> request)
+    {
+        Stamp(request, grainId);
+        Route(request, null);
+        return request.Task;
+    }
+
+    private void Stamp(GrainRequest request, GrainId target)
+    {
+        var scope = CallScope.Capture();
+        request.Target = target;
+        request.Parent = CallScope.RequestOf(scope);
+        request.Context = CallScope.DataOf(scope);
+        var now = _runtime.Time.GetTimestamp();
+        request.SentAt = now;
+        request.Deadline = now + _timeoutTicks;
+    }
+
+    /// <summary>Sends a request again after the activation it was queued on went away.</summary>
+    public void Redispatch(GrainRequest request) => Route(request, null);
+
+    private void Route(GrainRequest request, GrainReference? reference)
+    {
+        var owner = _placement.OwnerOf(request.Target);
+        if (owner != _runtime.LocalSilo)
+        {
+            _transport.Send(owner, request);
+            return;
+        }
+
+        var info = _runtime.Types.ForTypeName(request.Target.Type);
+        if (info is null)
+        {
+            request.TryFail(new InvalidOperationException($"No grain class has grain type name '{request.Target.Type}' on this silo."));
+            return;
+        }
+
+        try
+        {
+            for (var attempt = 0; attempt < MaxLocalAttempts; attempt++)
+            {
+                var target = _runtime.Catalog.GetOrCreate(request.Target, info);
+                if (target.TryEnqueue(request))
+                {
+                    if (reference is not null)
+                    {
+                        reference.CachedTarget = target;
+                    }
+                    return;
+                }
+            }
+            request.TryFail(new InvalidOperationException($"Grain {request.Target} kept deactivating while the call was being delivered; try again."));
+        }
+        catch (Exception ex)
+        {
+            request.TryFail(ex);
+        }
+    }
+}

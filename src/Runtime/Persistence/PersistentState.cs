@@ -1,0 +1,69 @@
+using Granary.Runtime.Activations;
+
+namespace Granary.Runtime.Persistence;
+
+/// <summary>Binds one <see cref="IPersistentState{TState}"/> of one activation to its storage provider.</summary>
+internal sealed class PersistentState<TState> : IPersistentState<TState>, IActivationLoader
+{
+    private readonly IGrainStorage _storage;
+    private readonly ActivationData _activation;
+    private readonly string _stateName;
+    private TState _state;
+
+    public PersistentState(IGrainStorage storage, ActivationData activation, string stateName)
+    {
+        _storage = storage;
+        _activation = activation;
+        _stateName = stateName;
+        _state = GrainStateSerializer.CreateDefault<TState>();
+        activation.AddLoader(this);
+    }
+
+    public TState State
+    {
+        get => _state;
+        set => _state = value;
+    }
+
+    public string? Etag { get; private set; }
+
+    public bool RecordExists => Etag is not null;
+
+    public Task LoadAsync(CancellationToken cancellationToken) => ReadStateAsync(cancellationToken);
+
+    public async Task ReadStateAsync(CancellationToken cancellationToken = default)
+    {
+        var stored = await _storage.ReadAsync(_activation.Id, _stateName, cancellationToken);
+        _state = stored is null ? GrainStateSerializer.CreateDefault<TState>() : GrainStateSerializer.Deserialize<TState>(stored.Json);
+        Etag = stored?.Etag;
+    }
+
+    public async Task WriteStateAsync(CancellationToken cancellationToken = default)
+    {
+        var json = GrainStateSerializer.Serialize(_state);
+        try
+        {
+            Etag = await _storage.WriteAsync(_activation.Id, _stateName, json, Etag, cancellationToken);
+        }
+        catch (InconsistentStateException)
+        {
+            _activation.Deactivate(new DeactivationReason(DeactivationReasonCode.InconsistentState, $"state '{_stateName}' changed in storage since it was read"));
+            throw;
+        }
+    }
+
+    public async Task ClearStateAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _storage.ClearAsync(_activation.Id, _stateName, Etag, cancellationToken);
+        }
+        catch (InconsistentStateException)
+        {
+            _activation.Deactivate(new DeactivationReason(DeactivationReasonCode.InconsistentState, $"state '{_stateName}' changed in storage since it was read"));
+            throw;
+        }
+        Etag = null;
+        _state = GrainStateSerializer.CreateDefault<TState>();
+    }
+}
