@@ -19,6 +19,16 @@ internal sealed class GrainTypeMap
         }
         Refresh();
         var candidates = _byClass.Values.Where(c => grainInterface.IsAssignableFrom(c.ClassType)).ToList();
+        if (candidates.Count > 1)
+        {
+            // A class that implements a more specific interface derived from this one (IReentrantProbe : IProbe)
+            // is reached through that interface; the class that implements this one directly wins.
+            var direct = candidates.Where(c => !c.Interfaces.Any(i => i != grainInterface && grainInterface.IsAssignableFrom(i))).ToList();
+            if (direct.Count >= 1)
+            {
+                candidates = direct;
+            }
+        }
         return candidates.Count switch
         {
             1 => _byInterface.GetOrAdd(grainInterface, candidates[0]),

@@ -81,7 +81,7 @@ public sealed class Silo
         try
         {
             await Runtime.Catalog.DeactivateAllAsync(new DeactivationReason(DeactivationReasonCode.ShuttingDown, "the silo is stopping"))
-                .WaitAsync(timeout, Runtime.Time, cancellationToken);
+                .WaitAsync(timeout, cancellationToken);
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {

@@ -72,10 +72,11 @@ internal sealed partial class ReminderService : IAsyncDisposable
             }
         }
 
-        var deadline = Time.GetUtcNow() + timeout;
-        while (Volatile.Read(ref _inFlight) > 0 && Time.GetUtcNow() < deadline)
+        // Shutdown waits in real time whatever clock the silo runs on: it bounds how long a process takes to exit.
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (Volatile.Read(ref _inFlight) > 0 && DateTimeOffset.UtcNow < deadline)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(20), Time);
+            await Task.Delay(TimeSpan.FromMilliseconds(10));
         }
     }
 
