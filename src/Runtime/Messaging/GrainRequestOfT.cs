@@ -73,7 +73,7 @@ public abstract class GrainRequest<TResult> : GrainRequest
 
     internal override void SetOutcome(object? result, Exception? failure)
     {
-        _result = (TResult?)result;
+        _result = result is null ? default : (TResult)result;
         _failure = failure;
     }
 

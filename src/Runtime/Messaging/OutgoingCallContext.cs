@@ -39,7 +39,7 @@ internal sealed class OutgoingCallContext<TResult> : IOutgoingGrainCallContext
     public async Task<TResult> RunAsync()
     {
         await Invoke();
-        return (TResult)_result!;
+        return _result is null ? default! : (TResult)_result;
     }
 
     public async Task Invoke()
