@@ -14,7 +14,8 @@ internal static class PostgresSchema
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, transaction))
         {
-            lockCommand.Parameters.AddWithValue((long)StableHash.Compute("granary-schema", component));
+            // One lock for every component: the shared version table itself is created under it.
+            lockCommand.Parameters.AddWithValue((long)StableHash.Compute("granary-schema"));
             await lockCommand.ExecuteNonQueryAsync(cancellationToken);
         }
 

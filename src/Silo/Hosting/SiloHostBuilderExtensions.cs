@@ -1,0 +1,27 @@
+using Granary.Grains;
+using Granary.Runtime.Hosting;
+
+namespace Granary.Silo.Hosting;
+
+/// <summary>Composes the silo process: JSON console logs, the Granary runtime from configuration, the domain's grains.</summary>
+internal static class SiloHostBuilderExtensions
+{
+    public static WebApplicationBuilder AddGranarySilo(this WebApplicationBuilder builder)
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(options =>
+        {
+            options.IncludeScopes = true;
+            options.UseUtcTimestamp = true;
+            options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+
+        var granary = builder.Configuration.GetSection("Granary");
+        builder.Services.AddGranary(granary).AddGrains(GrainsAssembly.Assembly);
+
+        // The host must give the silo its whole shutdown budget: deactivation and reminder hand-back run inside it.
+        var shutdown = granary.GetValue("ShutdownTimeout", TimeSpan.FromSeconds(30));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdown + TimeSpan.FromSeconds(5));
+        return builder;
+    }
+}

@@ -1,0 +1,11 @@
+using Granary.Silo.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddGranarySilo();
+
+var app = builder.Build();
+app.MapHealthEndpoints();
+app.Run();
+
+/// <summary>The silo executable; public so that tests can host it.</summary>
+public partial class Program;
