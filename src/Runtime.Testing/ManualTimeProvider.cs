@@ -32,6 +32,18 @@ public sealed class ManualTimeProvider : TimeProvider
         return timer;
     }
 
+    /// <summary>Timers waiting to fire.</summary>
+    public int ScheduledTimerCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _timers.Count;
+            }
+        }
+    }
+
     /// <summary>Moves the clock forward, firing every timer that comes due on the way at its due instant.</summary>
     public void Advance(TimeSpan delta)
     {

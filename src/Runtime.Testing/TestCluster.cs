@@ -67,6 +67,15 @@ public sealed class TestCluster : IAsyncDisposable
         return await StartSiloAsync();
     }
 
+    /// <summary>
+    /// Starts one more silo with the cluster's configuration. In this version a cluster runs one silo at a time, so
+    /// this starts a silo after the last one was stopped (to test what survives downtime).
+    /// </summary>
+    public Task<Silo> StartAdditionalSiloAsync() =>
+        _silos.Count == 0
+            ? StartSiloAsync()
+            : throw new NotSupportedException("A second running silo needs the Redis cluster membership that comes next; stop the running one first.");
+
     private async Task<Silo> StartSiloAsync()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

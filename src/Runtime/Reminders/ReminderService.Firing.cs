@@ -20,8 +20,18 @@ internal sealed partial class ReminderService
         var timer = Time.CreateTimer(static state =>
         {
             var (service, claimed) = ((ReminderService, ReminderEntry))state!;
-            if (service._scheduled.TryGetValue((claimed.GrainId, claimed.Name), out var tick) && tick.Entry.Version == claimed.Version
-                && service._scheduled.TryRemove(new KeyValuePair<(GrainId, string), ScheduledTick>((claimed.GrainId, claimed.Name), tick)))
+            if (!service._scheduled.TryGetValue((claimed.GrainId, claimed.Name), out var tick) || tick.Entry.Version != claimed.Version)
+            {
+                return;
+            }
+            // Timers may wake a little before the wall clock reaches the due time; a reminder never fires early.
+            var early = claimed.DueTime - service.Time.GetUtcNow();
+            if (early > TimeSpan.Zero)
+            {
+                tick.Timer.Change(early + TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+                return;
+            }
+            if (service._scheduled.TryRemove(new KeyValuePair<(GrainId, string), ScheduledTick>((claimed.GrainId, claimed.Name), tick)))
             {
                 tick.Timer.Dispose();
                 _ = service.FireAsync(claimed);

@@ -26,7 +26,10 @@ public sealed class TimerGrain(EventLog log) : Grain, ITimerGrain
         RegisterGrainTimer(async token =>
         {
             _overlap |= _inRequest;
-            _ticks++;
+            if (_ticks++ == 0)
+            {
+                token.Register(() => log.Add($"timer stopped {GetPrimaryKeyString()}"));
+            }
             log.Add($"tick {GetPrimaryKeyString()}");
             await Task.Yield();
         }, period, period);

@@ -40,6 +40,8 @@ public static class TestServices
         {
             using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(RedisConfiguration + ",connectTimeout=2000,abortConnect=true");
             await connection.GetDatabase().PingAsync();
+            // StackExchange.Redis 1.2.6 blocks for about a second in Dispose unless the connection is closed first.
+            await connection.CloseAsync(allowCommandsToComplete: true);
         }
         catch (Exception ex)
         {

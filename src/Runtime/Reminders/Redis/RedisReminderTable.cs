@@ -51,6 +51,7 @@ internal sealed class RedisReminderTable : IReminderTable, IAsyncDisposable, IDi
         }
         catch
         {
+            connection.Close(allowCommandsToComplete: false);
             connection.Dispose();
             throw;
         }
