@@ -129,11 +129,11 @@ internal sealed class SqliteGrainStorage : IGrainStorage, IDisposable
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT 1";
             await command.ExecuteScalarAsync(cancellationToken);
-            return new ProviderHealth("storage", Kind, true, _options.Path);
+            return new ProviderHealth("storage", Kind, true, Path.GetFullPath(_options.Path));
         }
         catch (Exception ex)
         {
-            return new ProviderHealth("storage", Kind, false, $"{_options.Path}: {ex.Message}");
+            return new ProviderHealth("storage", Kind, false, $"{Path.GetFullPath(_options.Path)}: {ex.Message}");
         }
     }
 
