@@ -23,14 +23,20 @@ public sealed class TestCluster : IAsyncDisposable
     private TestCluster(TestClusterOptions options) => _options = options;
 
     /// <summary>Starts a cluster of <see cref="TestClusterOptions.SiloCount"/> silos with the grains of the calling assembly.</summary>
-    public static async Task<TestCluster> StartAsync(TestClusterOptions? options = null)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    public static Task<TestCluster> StartAsync(TestClusterOptions? options = null)
     {
-        options ??= new TestClusterOptions();
+        // Read here, not in the async part: there the caller is the state machine of this assembly.
+        GrainTypeRegistry.EnsureLoaded(Assembly.GetCallingAssembly());
+        return StartCoreAsync(options ?? new TestClusterOptions());
+    }
+
+    private static async Task<TestCluster> StartCoreAsync(TestClusterOptions options)
+    {
         if (options.SiloCount != 1)
         {
             throw new NotSupportedException($"TestCluster can start 1 silo in this version, not {options.SiloCount}: several silos need the Redis cluster membership that comes next.");
         }
-        GrainTypeRegistry.EnsureLoaded(Assembly.GetCallingAssembly());
         var cluster = new TestCluster(options);
         for (var i = 0; i < options.SiloCount; i++)
         {

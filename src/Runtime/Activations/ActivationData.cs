@@ -241,15 +241,22 @@ internal sealed partial class ActivationData : IRequestTarget
 
     public void ExpireRequests(long now)
     {
+        // Runs every deadline check for every activation: no allocation unless something expired.
         List<GrainRequest>? expired = null;
         lock (_lock)
         {
-            if (_pending.Count > 0 && _pending.Any(r => r.Deadline <= now))
+            var pending = _pending.Count;
+            for (var i = 0; i < pending; i++)
             {
-                var keep = _pending.Where(r => r.Deadline > now).ToList();
-                (expired ??= []).AddRange(_pending.Where(r => r.Deadline <= now));
-                _pending.Clear();
-                keep.ForEach(_pending.Enqueue);
+                var request = _pending.Dequeue();
+                if (request.Deadline <= now)
+                {
+                    (expired ??= []).Add(request);
+                }
+                else
+                {
+                    _pending.Enqueue(request);
+                }
             }
             foreach (var running in _running)
             {

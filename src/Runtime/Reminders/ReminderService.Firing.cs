@@ -17,6 +17,7 @@ internal sealed partial class ReminderService
         }
 
         var key = (entry.GrainId, entry.Name);
+        using var noFlow = ExecutionContext.SuppressFlow();
         var timer = Time.CreateTimer(static state =>
         {
             var (service, claimed) = ((ReminderService, ReminderEntry))state!;

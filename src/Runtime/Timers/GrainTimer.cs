@@ -29,7 +29,11 @@ internal sealed class GrainTimer : IGrainTimer
         _state = state;
         _period = period;
         activation.AddTimer(this);
-        _timer = activation.Runtime.Time.CreateTimer(static s => ((GrainTimer)s!).OnDue(), this, dueTime, Timeout.InfiniteTimeSpan);
+        // The timer must not capture the registering request's execution context (its call chain and request context).
+        using (ExecutionContext.SuppressFlow())
+        {
+            _timer = activation.Runtime.Time.CreateTimer(static s => ((GrainTimer)s!).OnDue(), this, dueTime, Timeout.InfiniteTimeSpan);
+        }
     }
 
     public void Change(TimeSpan dueTime, TimeSpan period)
