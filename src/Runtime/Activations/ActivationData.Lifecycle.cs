@@ -77,13 +77,7 @@ internal sealed partial class ActivationData
         catch (Exception ex)
         {
             Runtime.Log.ActivationFailed(ex, Id);
-            List<GrainRequest> rejected;
-            lock (_lock)
-            {
-                _state = ActivationStateMachine.Move(_state, ActivationState.Dead, Id);
-                rejected = [.. _pending];
-                _pending.Clear();
-            }
+            var rejected = Die();
             Runtime.Catalog.Remove(this);
             _dead.TrySetResult();
             foreach (var request in rejected)
@@ -170,14 +164,7 @@ internal sealed partial class ActivationData
             }
         }
 
-        List<GrainRequest> leftovers;
-        lock (_lock)
-        {
-            _state = ActivationStateMachine.Move(_state, ActivationState.Dead, Id);
-            leftovers = [.. _pending];
-            _pending.Clear();
-        }
-
+        var leftovers = Die();
         Runtime.Catalog.Remove(this);
         Runtime.Statistics.ActivationDestroyed(ClassInfo.TypeName);
         Runtime.Log.Deactivated(Id, _deactivationReason.ToString());
@@ -187,6 +174,18 @@ internal sealed partial class ActivationData
         foreach (var request in leftovers)
         {
             Runtime.Dispatcher.Redispatch(request);
+        }
+    }
+
+    /// <summary>Moves to Dead and takes the requests still queued; no request is queued here after this.</summary>
+    private List<GrainRequest> Die()
+    {
+        lock (_lock)
+        {
+            _state = ActivationStateMachine.Move(_state, ActivationState.Dead, Id);
+            List<GrainRequest> queued = [.. _pending];
+            _pending.Clear();
+            return queued;
         }
     }
 }

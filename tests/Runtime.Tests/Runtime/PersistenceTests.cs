@@ -108,18 +108,11 @@ public sealed class MemoryPersistenceTests : PersistenceTests
 
 public sealed class SqlitePersistenceTests : PersistenceTests, IDisposable
 {
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"granary-test-{Guid.NewGuid():N}.db");
+    private readonly TempDirectory _directory = new();
 
-    protected override Task<TestStorage> StorageAsync() => Task.FromResult(TestStorage.Sqlite(_path));
+    protected override Task<TestStorage> StorageAsync() => Task.FromResult(TestStorage.Sqlite(_directory.File("granary.db")));
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
-        {
-            File.Delete(file);
-        }
-    }
+    public void Dispose() => _directory.Dispose();
 }
 
 public sealed class PostgresPersistenceTests : PersistenceTests

@@ -203,18 +203,11 @@ public sealed class MemoryReminderTests : ReminderTests
 
 public sealed class SqliteReminderTests : ReminderTests, IDisposable
 {
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"granary-reminders-{Guid.NewGuid():N}.db");
+    private readonly TempDirectory _directory = new();
 
-    protected override Task<TestReminders> RemindersAsync() => Task.FromResult(TestReminders.Sqlite(_path));
+    protected override Task<TestReminders> RemindersAsync() => Task.FromResult(TestReminders.Sqlite(_directory.File("reminders.db")));
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
-        {
-            File.Delete(file);
-        }
-    }
+    public void Dispose() => _directory.Dispose();
 }
 
 public sealed class RedisReminderTests : ReminderTests
