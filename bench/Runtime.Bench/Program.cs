@@ -1,1 +1,70 @@
-Console.WriteLine("bench: not yet");
+using Granary.Bench;
+
+// Granary benchmarks. Usage: Granary.Bench <family> [scenario]
+//   runtime [all|calls|pg|reminders]   in-process silo: grain calls, PostgreSQL state writes, reminder lateness
+// Prints progress, then a table of figures and one "name: value" line per figure.
+
+const string Usage = """
+    usage: Granary.Bench <family> [scenario]
+
+      runtime [all|calls|pg|reminders]
+          all        every scenario below (default)
+          calls      local grain calls (memory storage): 1x1, 64x1, 64x1000, 1x1000
+          pg         grain state writes vs plain Npgsql on PostgreSQL (env GRANARY_TEST_POSTGRES)
+          reminders  lateness of 1,000 one-shot reminders (memory and SQLite reminder tables)
+    """;
+
+var scenarios = new (string Name, Func<Report, Task> Run)[]
+{
+    ("calls", CallsScenario.RunAsync),
+    ("pg", PostgresScenario.RunAsync),
+    ("reminders", RemindersScenario.RunAsync),
+};
+
+if (args.Length == 0 || args.Length > 2 || args[0] != "runtime")
+{
+    Console.Error.WriteLine(args.Length == 0
+        ? "Granary.Bench: no benchmark family given."
+        : $"Granary.Bench: unknown benchmark family or arguments '{string.Join(' ', args)}'.");
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+
+var selected = args.Length == 1 || args[1] == "all" ? scenarios : scenarios.Where(s => s.Name == args[1]).ToArray();
+if (selected.Length == 0)
+{
+    Console.Error.WriteLine($"Granary.Bench: unknown runtime scenario '{args[1]}'.");
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+
+Console.WriteLine($"Granary.Bench runtime: {string.Join(", ", selected.Select(s => s.Name))} " +
+    $"({Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, .NET {Environment.Version}, load average {LoadAverage()})");
+var report = new Report();
+var failures = new List<string>();
+var total = System.Diagnostics.Stopwatch.StartNew();
+foreach (var (name, run) in selected)
+{
+    try
+    {
+        await run(report);
+    }
+    catch (Exception ex)
+    {
+        failures.Add($"{name}: {ex.GetType().Name}: {ex.Message}");
+        Console.Error.WriteLine($"Granary.Bench: scenario '{name}' FAILED: {ex}");
+    }
+}
+
+report.Print(Console.Out);
+Console.WriteLine($"bench_seconds: {total.Elapsed.TotalSeconds:0.0}");
+foreach (var failure in failures)
+{
+    Console.Error.WriteLine($"FAILED {failure}");
+}
+Console.WriteLine($"load average at the end: {LoadAverage()} (other work on the machine skews every figure)");
+return failures.Count == 0 ? 0 : 1;
+
+// The 1/5/15-minute load averages (Linux), to read the figures against.
+static string LoadAverage() =>
+    File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
