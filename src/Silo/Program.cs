@@ -5,7 +5,7 @@ builder.AddGranarySilo();
 
 var app = builder.Build();
 app.MapHealthEndpoints();
-app.Run();
+return await app.RunSiloAsync();
 
 /// <summary>The silo executable; public so that tests can host it.</summary>
 public partial class Program;

@@ -64,7 +64,7 @@ internal sealed partial class ActivationData
                 Constructing = null;
             }
 
-            using var timeout = new CancellationTokenSource(Runtime.Options.ActivationTimeout);
+            using var timeout = new CancellationTokenSource(Runtime.Options.ActivationTimeout, Runtime.Time);
             foreach (var loader in _loaders)
             {
                 await loader.LoadAsync(timeout.Token);
@@ -155,7 +155,7 @@ internal sealed partial class ActivationData
         {
             try
             {
-                using var timeout = new CancellationTokenSource(Runtime.Options.DeactivationTimeout);
+                using var timeout = new CancellationTokenSource(Runtime.Options.DeactivationTimeout, Runtime.Time);
                 await grain.OnDeactivateAsync(_deactivationReason, timeout.Token);
             }
             catch (Exception ex)

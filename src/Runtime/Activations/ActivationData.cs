@@ -95,11 +95,16 @@ internal sealed partial class ActivationData : IRequestTarget
         return true;
     }
 
+    /// <summary>
+    /// True when the request descends from a request this activation is running now: that one waits (directly or
+    /// through others) for this call, which could never start. An ancestor that already finished here (a call that
+    /// was not awaited) closes no cycle. Caller holds the lock.
+    /// </summary>
     private bool IsAncestorOf(GrainRequest request)
     {
         for (var parent = request.Parent; parent is not null; parent = parent.Parent)
         {
-            if (parent.Target == Id)
+            if (parent.Target == Id && _running.Contains(parent))
             {
                 return true;
             }

@@ -1,6 +1,6 @@
 namespace Granary.Runtime;
 
-/// <summary>A grain call did not complete before its deadline (MessagingOptions.ResponseTimeout, 30 s by default).</summary>
+/// <summary>A grain call did not complete before its deadline (Granary:ResponseTimeout, 30 s by default).</summary>
 public sealed class GrainCallTimeoutException : TimeoutException
 {
     public GrainCallTimeoutException(string message) : base(message)

@@ -64,18 +64,22 @@ internal sealed class Dispatcher : IRequestSender
 
     private void Route(GrainRequest request, GrainReference? reference)
     {
-        var owner = _placement.OwnerOf(request.Target);
-        if (owner != _runtime.LocalSilo)
-        {
-            _transport.Send(owner, request);
-            return;
-        }
-
         var info = _runtime.Types.ForTypeName(request.Target.Type);
         if (info is null)
         {
             request.TryFail(new InvalidOperationException($"No grain class has grain type name '{request.Target.Type}' on this silo."));
             return;
+        }
+
+        // Stateless workers always run on the calling silo; everything else on its owner.
+        if (!info.IsStatelessWorker)
+        {
+            var owner = _placement.OwnerOf(request.Target);
+            if (owner != _runtime.LocalSilo)
+            {
+                _transport.Send(owner, request);
+                return;
+            }
         }
 
         try

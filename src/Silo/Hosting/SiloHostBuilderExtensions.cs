@@ -6,8 +6,16 @@ namespace Granary.Silo.Hosting;
 /// <summary>Composes the silo process: JSON console logs, the Granary runtime from configuration, the domain's grains.</summary>
 internal static class SiloHostBuilderExtensions
 {
+    /// <summary>Where the HTTP API listens unless Urls / ASPNETCORE_URLS / --urls say otherwise.</summary>
+    public const string DefaultUrl = "http://localhost:8080";
+
     public static WebApplicationBuilder AddGranarySilo(this WebApplicationBuilder builder)
     {
+        if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(options =>
         {
