@@ -110,7 +110,8 @@ internal static class InterfaceParser
             .Select((p, i) => new ParameterModel(
                 string.IsNullOrEmpty(p.Name) ? "arg" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) : Naming.Identifier(p.Name),
                 Naming.Type(p.Type),
-                known.IsCancellationToken(p.Type)))
+                known.IsCancellationToken(p.Type),
+                !p.Type.IsValueType && p.Type.NullableAnnotation != NullableAnnotation.Annotated))
             .ToEquatableArray();
 
     private static EquatableArray<TypeParameterModel> TypeParameters(INamedTypeSymbol type) =>

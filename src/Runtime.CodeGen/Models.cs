@@ -17,8 +17,11 @@ internal enum ReturnKind
 /// <summary>A type parameter of a generic grain interface and its constraint clause (empty when unconstrained).</summary>
 internal sealed record TypeParameterModel(string Name, string Constraints);
 
-/// <summary>A method parameter: escaped name, fully qualified type, and whether it is the call's CancellationToken.</summary>
-internal sealed record ParameterModel(string Name, string Type, bool IsCancellationToken);
+/// <summary>
+/// A method parameter: escaped name, fully qualified type, whether it is the call's CancellationToken, and whether a
+/// value deserialized as its type needs '!' (a reference type or type parameter not annotated nullable).
+/// </summary>
+internal sealed record ParameterModel(string Name, string Type, bool IsCancellationToken, bool NeedsNullForgiving);
 
 /// <summary>
 /// The request class of one method of one interface, in the interface's own (open) terms.

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 
@@ -8,6 +9,7 @@ internal static class RequestEmitter
 {
     private const string Tasks = "global::System.Threading.Tasks.";
     private const string Options = "global::Granary.Runtime.Messaging.RequestOptions";
+    private const string Json = "global::System.Text.Json.";
 
     public static string Emit(string ns, RequestGroup group)
     {
@@ -68,7 +70,42 @@ internal static class RequestEmitter
         writer.Line();
         EmitGetArgument(writer, arguments.Count);
         writer.Line();
+        EmitWriteArguments(writer, arguments);
+        writer.Line();
+        EmitReadArguments(writer, arguments);
+        writer.Line();
         EmitInvokeCore(writer, request);
+        writer.Close();
+    }
+
+    /// <summary>The arguments as one JSON array, in order, each serialized as its parameter's declared type.</summary>
+    private static void EmitWriteArguments(CodeWriter writer, List<ParameterModel> arguments)
+    {
+        writer.Open($"public override void WriteArguments({Json}Utf8JsonWriter writer, {Json}JsonSerializerOptions options)");
+        writer.Line("writer.WriteStartArray();");
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            writer.Line($"{Json}JsonSerializer.Serialize<{arguments[i].Type}>(writer, Arg{i}, options);");
+        }
+        writer.Line("writer.WriteEndArray();");
+        writer.Close();
+    }
+
+    /// <summary>
+    /// Reads the array WriteArguments wrote: the reader starts on its StartArray token and ends on its EndArray token;
+    /// the base class's helpers throw JsonException when the element count is wrong.
+    /// </summary>
+    private static void EmitReadArguments(CodeWriter writer, List<ParameterModel> arguments)
+    {
+        writer.Open($"public override void ReadArguments(ref {Json}Utf8JsonReader reader, {Json}JsonSerializerOptions options)");
+        writer.Line("base.ExpectArgumentsStart(ref reader);");
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            var index = i.ToString(CultureInfo.InvariantCulture);
+            writer.Line($"base.MoveToArgument(ref reader, {index});");
+            writer.Line($"Arg{index} = {Json}JsonSerializer.Deserialize<{arguments[i].Type}>(ref reader, options){(arguments[i].NeedsNullForgiving ? "!" : "")};");
+        }
+        writer.Line("base.MoveToArgumentsEnd(ref reader);");
         writer.Close();
     }
 

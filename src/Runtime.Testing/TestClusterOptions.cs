@@ -7,8 +7,20 @@ namespace Granary.Runtime.Testing;
 /// <summary>How a <see cref="TestCluster"/> builds its silos.</summary>
 public sealed class TestClusterOptions
 {
-    /// <summary>Silos to start. One for now: several silos need the cluster membership of the next version.</summary>
+    /// <summary>Silos to start.</summary>
     public int SiloCount { get; set; } = 1;
+
+    /// <summary>
+    /// Whether silos form a cluster (membership table, TCP silo transport on loopback, hash-ring placement). On by
+    /// default when <see cref="SiloCount"/> is above one; a lone silo runs without it unless this is set.
+    /// </summary>
+    public bool? Clustered { get; set; }
+
+    /// <summary>The membership table of a clustered test cluster.</summary>
+    public TestMembership Membership { get; set; } = TestMembership.Memory;
+
+    /// <summary>Changes to each silo's cluster options (probe and death timings). Tests default to fast detection.</summary>
+    public Action<Cluster.ClusterOptions>? ConfigureCluster { get; set; }
 
     /// <summary>The "Default" grain storage.</summary>
     public TestStorage Storage { get; set; } = TestStorage.Memory;

@@ -32,6 +32,15 @@ internal static class RuntimeAccess
         return (bool)method.Invoke(null, args)! ? (Func<GrainReferenceContext, GrainId, GrainReference>)args[1]! : null;
     }
 
+    /// <summary>GrainTypeRegistry.TryCreateRequest: a fresh request from the registered factory, or null.</summary>
+    public static GrainRequest? CreateRequest(string interfaceName, int methodId)
+    {
+        var method = typeof(GrainTypeRegistry).GetMethod("TryCreateRequest", InternalStatic)
+            ?? throw new InvalidOperationException("GrainTypeRegistry.TryCreateRequest not found");
+        var args = new object?[] { interfaceName, methodId, null };
+        return (bool)method.Invoke(null, args)! ? (GrainRequest)args[2]! : null;
+    }
+
     /// <summary>GrainTypeRegistry.Classes.</summary>
     public static IReadOnlyCollection<Type> RegisteredClasses()
     {

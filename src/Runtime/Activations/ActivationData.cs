@@ -104,7 +104,20 @@ internal sealed partial class ActivationData : IRequestTarget
     {
         for (var parent = request.Parent; parent is not null; parent = parent.Parent)
         {
-            if (parent.Target == Id && _running.Contains(parent))
+            if (parent.Target == Id && IsRunningLocked(parent.CallId))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Matches by call id, so an ancestor that ran here on behalf of another silo's chain is found too.</summary>
+    private bool IsRunningLocked(long callId)
+    {
+        foreach (var running in _running)
+        {
+            if (running.CallId == callId)
             {
                 return true;
             }

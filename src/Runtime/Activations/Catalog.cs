@@ -53,6 +53,21 @@ internal sealed class Catalog
     public void Remove(StatelessWorkerPool pool) =>
         _targets.TryRemove(KeyValuePair.Create(pool.Id, (IRequestTarget)pool));
 
+    /// <summary>Deactivates the activations of grains this silo no longer owns; their queued calls follow them to the new owner.</summary>
+    public int DeactivateNotOwned(Func<GrainId, bool> owned)
+    {
+        var count = 0;
+        foreach (var target in _targets.Values)
+        {
+            if (target is ActivationData activation && !owned(activation.Id))
+            {
+                activation.Deactivate(new DeactivationReason(DeactivationReasonCode.PlacementChanged, "another silo owns this grain in the new cluster view"));
+                count++;
+            }
+        }
+        return count;
+    }
+
     /// <summary>Stops creating activations and deactivates every live one.</summary>
     public async Task DeactivateAllAsync(DeactivationReason reason)
     {

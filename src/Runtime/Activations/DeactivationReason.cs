@@ -17,6 +17,9 @@ public enum DeactivationReasonCode
 
     /// <summary>The runtime (or a test) asked for it.</summary>
     RuntimeRequested,
+
+    /// <summary>The cluster view changed and another silo owns the grain now.</summary>
+    PlacementChanged,
 }
 
 /// <summary>Why an activation is being deactivated, with a human-readable description.</summary>

@@ -1,4 +1,6 @@
 using Granary.Runtime.Activations;
+using Granary.Runtime.Cluster;
+using Granary.Runtime.Cluster.Ring;
 using Granary.Runtime.Hosting;
 using Granary.Runtime.Messaging;
 using Granary.Runtime.Placement;
@@ -15,19 +17,23 @@ internal sealed class SiloRuntime
 {
     private ReminderService? _reminders;
 
-    public SiloRuntime(IServiceProvider services, IOptions<SiloOptions> options, TimeProvider time, ILoggerFactory loggers, RuntimeStatistics statistics, SiloAddress localSilo)
+    private readonly ClusterMembership _membership;
+
+    public SiloRuntime(IServiceProvider services, IOptions<SiloOptions> options, TimeProvider time, ILoggerFactory loggers, RuntimeStatistics statistics, ClusterMembership membership)
     {
+        _membership = membership;
         Services = services;
         Options = options.Value;
         Time = time;
         Log = loggers.CreateLogger("Granary.Runtime");
         Statistics = statistics;
-        LocalSilo = localSilo;
         Types = new GrainTypeMap();
         Catalog = new Catalog(this);
         IncomingFilters = [.. services.GetServices<IIncomingGrainCallFilter>()];
         OutgoingFilters = [.. services.GetServices<IOutgoingGrainCallFilter>()];
-        Dispatcher = new Dispatcher(this, services.GetService<IPlacementDirector>() ?? new LocalPlacementDirector(localSilo), services.GetService<ISiloTransport>() ?? new NoPeersTransport());
+        Placement = services.GetService<IPlacementDirector>() ?? new RingPlacementDirector(membership);
+        // The transport depends on this runtime, so it is resolved on first use.
+        Dispatcher = new Dispatcher(this, Placement, new Lazy<ISiloTransport>(() => services.GetService<ISiloTransport>() ?? new NoPeersTransport()));
         GrainFactory = new GrainFactory(new GrainReferenceContext(Dispatcher), Types);
     }
 
@@ -41,7 +47,10 @@ internal sealed class SiloRuntime
 
     public RuntimeStatistics Statistics { get; }
 
-    public SiloAddress LocalSilo { get; }
+    /// <summary>This silo's identity (final once it joined its cluster).</summary>
+    public SiloAddress LocalSilo => _membership.LocalSilo;
+
+    public IPlacementDirector Placement { get; }
 
     public GrainTypeMap Types { get; }
 

@@ -1,3 +1,4 @@
+using Granary.Runtime.Cluster;
 using Granary.Runtime.Placement;
 using Granary.Runtime.Reminders;
 using Granary.Runtime.Stats;
@@ -33,7 +34,8 @@ public static class GranaryServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReminderOptions>, ReminderOptionsValidator>());
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new SiloAddress("127.0.0.1", 0, sp.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds()));
+        // Alone, a silo's address is a placeholder; a clustered silo takes its real one when it joins.
+        services.TryAddSingleton(sp => new ClusterMembership(new SiloAddress("127.0.0.1", 0, sp.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds())));
         services.TryAddSingleton(sp => new RuntimeStatistics(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<SiloOptions>>().Value.SiloName));
         services.TryAddSingleton(sp => new SiloRuntime(
             sp,
@@ -41,14 +43,16 @@ public static class GranaryServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<RuntimeStatistics>(),
-            sp.GetRequiredService<SiloAddress>()));
+            sp.GetRequiredService<ClusterMembership>()));
         services.TryAddSingleton(sp => new ReminderService(
             sp.GetService<IReminderTable>() ?? throw new InvalidOperationException("No reminder table is configured: call UseSqliteReminders, UseRedisReminders or UseMemoryReminders, or set Granary:Reminders:Provider."),
             sp.GetRequiredService<SiloRuntime>(),
-            sp.GetRequiredService<IOptions<ReminderOptions>>()));
-        services.TryAddSingleton(sp => new Silo(sp, sp.GetRequiredService<SiloRuntime>()));
+            sp.GetRequiredService<IOptions<ReminderOptions>>(),
+            sp.GetService<IReminderBucketOwnership>()));
+        services.TryAddSingleton(sp => new Silo(sp, sp.GetRequiredService<SiloRuntime>(), sp.GetService<ClusterCoordinator>()));
         services.TryAddSingleton(sp => sp.GetRequiredService<Silo>().GrainFactory);
         services.TryAddSingleton(sp => sp.GetRequiredService<Silo>().Statistics);
+        services.TryAddSingleton<SiloEndpoint>();
         services.AddHostedService<SiloHostedService>();
         return new GranaryBuilder(services);
     }

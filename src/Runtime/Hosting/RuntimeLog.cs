@@ -35,6 +35,9 @@ internal static partial class RuntimeLog
     [LoggerMessage(14, LogLevel.Warning, "Silo {SiloName}: deactivation did not finish within {Timeout}; stopping anyway")]
     public static partial void ShutdownTimedOut(this ILogger logger, string siloName, TimeSpan timeout);
 
+    [LoggerMessage(16, LogLevel.Warning, "Silo {SiloName} could not mark itself ShuttingDown; stopping anyway")]
+    public static partial void LeaveFailed(this ILogger logger, Exception exception, string siloName);
+
     [LoggerMessage(15, LogLevel.Debug, "Idle collection deactivated {Count} activations")]
     public static partial void IdleCollected(this ILogger logger, int count);
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Granary.Runtime.Activations;
+using Granary.Runtime.Cluster;
 using Granary.Runtime.Persistence;
 using Granary.Runtime.Reminders;
 using Granary.Runtime.Stats;
@@ -17,13 +18,15 @@ namespace Granary.Runtime.Hosting;
 public sealed class Silo
 {
     private readonly IServiceProvider _services;
+    private readonly ClusterCoordinator? _cluster;
     private ActivationCollector? _collector;
     private DeadlineMonitor? _deadlines;
     private int _state; // 0 new, 1 started, 2 stopping, 3 stopped
 
-    internal Silo(IServiceProvider services, SiloRuntime runtime)
+    internal Silo(IServiceProvider services, SiloRuntime runtime, ClusterCoordinator? cluster)
     {
         _services = services;
+        _cluster = cluster;
         Runtime = runtime;
         ActivationScheduler.UnhandledItemException ??= ex => runtime.Log.SchedulerItemFailed(ex);
     }
@@ -66,6 +69,16 @@ public sealed class Silo
         Runtime.Log.SiloStarted(Name, stopwatch.ElapsedMilliseconds);
     }
 
+    /// <summary>True when the silo is configured to form a cluster with others.</summary>
+    public bool IsClustered => _cluster is not null;
+
+    /// <summary>This silo's address in its cluster (a placeholder when it runs alone).</summary>
+    public Placement.SiloAddress Address => Runtime.LocalSilo;
+
+    /// <summary>Joins the cluster once the silo port listens; nothing to do for a silo that runs alone.</summary>
+    public Task JoinClusterAsync(int siloPort, int httpPort, CancellationToken cancellationToken) =>
+        _cluster?.JoinAsync(siloPort, httpPort, cancellationToken) ?? Task.CompletedTask;
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.CompareExchange(ref _state, 2, 1) != 1)
@@ -75,6 +88,19 @@ public sealed class Silo
         var stopwatch = Stopwatch.StartNew();
         Runtime.Log.SiloStopping(Name, Runtime.Catalog.Count);
         var timeout = Runtime.Options.ShutdownTimeout;
+
+        // Off the ring first: the others stop sending new work here while this silo finishes what it has.
+        if (_cluster is not null)
+        {
+            try
+            {
+                await _cluster.BeginLeavingAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Runtime.Log.LeaveFailed(ex, Name);
+            }
+        }
 
         await _services.GetRequiredService<ReminderService>().StopAsync(timeout);
         _collector?.Dispose();
@@ -88,6 +114,14 @@ public sealed class Silo
             Runtime.Log.ShutdownTimedOut(Name, timeout);
         }
         _deadlines?.Dispose();
+        if (_cluster is not null)
+        {
+            if (_services.GetService<Cluster.Transport.ISiloMessageHandler>() is Cluster.Remote.RemoteRequestHandler handler)
+            {
+                await _cluster.WaitForQuietAsync(handler, cancellationToken);
+            }
+            await _cluster.LeaveAsync(cancellationToken);
+        }
         Volatile.Write(ref _state, 3);
         Runtime.Log.SiloStopped(Name, stopwatch.ElapsedMilliseconds);
     }
@@ -100,7 +134,30 @@ public sealed class Silo
             .Append(_services.GetRequiredService<ReminderService>().Table.CheckHealthAsync(cancellationToken));
         var results = (await Task.WhenAll(checks)).ToList();
         results.Insert(0, new ProviderHealth("silo", "runtime", IsRunning, IsRunning ? $"{ActivationCount} grain ids active" : "not running"));
+        if (_cluster is not null)
+        {
+            results.Add(await _cluster.Membership.Table.CheckHealthAsync(cancellationToken));
+            var status = _cluster.Membership.Status;
+            results.Add(new ProviderHealth("cluster", "membership", status == Cluster.Membership.SiloStatus.Active,
+                $"{status?.ToString() ?? "not joined"} as {Address}; view {_cluster.Membership.CurrentView.Version} with {_cluster.Membership.CurrentView.Ring.Silos.Count} active silos"));
+        }
         return results;
+    }
+
+    /// <summary>
+    /// Stops as a crash would, for tests: nothing is written to the membership table, no grain deactivates, reminder
+    /// claims stay leased; the other silos have to detect the loss.
+    /// </summary>
+    internal async Task KillAsync()
+    {
+        Volatile.Write(ref _state, 3);
+        _collector?.Dispose();
+        _deadlines?.Dispose();
+        await _services.GetRequiredService<ReminderService>().AbandonAsync();
+        if (_cluster is not null)
+        {
+            await _cluster.AbandonAsync();
+        }
     }
 
     /// <summary>Deactivates one grain's activation now (tests, administration); completes when it is gone.</summary>

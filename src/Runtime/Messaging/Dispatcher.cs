@@ -14,10 +14,10 @@ internal sealed class Dispatcher : IRequestSender
 
     private readonly SiloRuntime _runtime;
     private readonly IPlacementDirector _placement;
-    private readonly ISiloTransport _transport;
+    private readonly Lazy<ISiloTransport> _transport;
     private readonly long _timeoutTicks;
 
-    public Dispatcher(SiloRuntime runtime, IPlacementDirector placement, ISiloTransport transport)
+    public Dispatcher(SiloRuntime runtime, IPlacementDirector placement, Lazy<ISiloTransport> transport)
     {
         _runtime = runtime;
         _placement = placement;
@@ -48,10 +48,14 @@ internal sealed class Dispatcher : IRequestSender
         return request.Task;
     }
 
+    // Call ids are unique across silos: a random start per process, then a counter.
+    private static long s_nextCallId = Random.Shared.NextInt64();
+
     private void Stamp(GrainRequest request, GrainId target)
     {
         var scope = CallScope.Capture();
         request.Target = target;
+        request.CallId = Interlocked.Increment(ref s_nextCallId);
         request.Parent = CallScope.RequestOf(scope);
         request.Context = CallScope.DataOf(scope);
         var now = _runtime.Time.GetTimestamp();
@@ -77,11 +81,17 @@ internal sealed class Dispatcher : IRequestSender
             var owner = _placement.OwnerOf(request.Target);
             if (owner != _runtime.LocalSilo)
             {
-                _transport.Send(owner, request);
+                _transport.Value.Send(owner, request);
                 return;
             }
         }
 
+        DeliverLocal(request, info, reference);
+    }
+
+    /// <summary>Queues the request on this silo's activation of its grain, creating it when needed.</summary>
+    public void DeliverLocal(GrainRequest request, GrainClassInfo info, GrainReference? reference = null)
+    {
         try
         {
             for (var attempt = 0; attempt < MaxLocalAttempts; attempt++)

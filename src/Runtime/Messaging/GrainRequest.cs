@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Text.Json;
 
 namespace Granary.Runtime.Messaging;
 
@@ -27,11 +28,74 @@ public abstract class GrainRequest
     /// <summary>One argument, boxed; for filters, logs and (later) serialization.</summary>
     public abstract object? GetArgument(int index);
 
+    /// <summary>
+    /// Writes the arguments (not a <see cref="CancellationToken"/>) as one JSON array, in order, each serialized as its
+    /// parameter's declared type. Generated requests override this; the default throws <see cref="NotSupportedException"/>.
+    /// </summary>
+    public virtual void WriteArguments(Utf8JsonWriter writer, JsonSerializerOptions options) =>
+        throw new NotSupportedException($"{InterfaceName}.{MethodName} can't be sent to another silo");
+
+    /// <summary>
+    /// Reads the arguments <see cref="WriteArguments"/> wrote. <paramref name="reader"/> must be on the array's
+    /// <see cref="JsonTokenType.StartArray"/> token and is left on its <see cref="JsonTokenType.EndArray"/> token.
+    /// Throws <see cref="JsonException"/> when the JSON is not an array of exactly <see cref="ArgumentCount"/> elements.
+    /// Generated requests override this; the default throws <see cref="NotSupportedException"/>.
+    /// </summary>
+    public virtual void ReadArguments(ref Utf8JsonReader reader, JsonSerializerOptions options) =>
+        throw new NotSupportedException($"{InterfaceName}.{MethodName} can't be received from another silo");
+
+    /// <summary>For generated <see cref="ReadArguments"/>: checks the reader is on the array's start.</summary>
+    protected void ExpectArgumentsStart(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new JsonException($"{InterfaceName}.{MethodName}: expected a JSON array of {ArgumentCount} argument(s), found {reader.TokenType}.");
+        }
+    }
+
+    /// <summary>
+    /// For generated <see cref="ReadArguments"/>: moves to the first token of argument <paramref name="index"/>;
+    /// throws when the array ends before it.
+    /// </summary>
+    protected void MoveToArgument(ref Utf8JsonReader reader, int index)
+    {
+        if (!reader.Read())
+        {
+            throw Incomplete();
+        }
+        if (reader.TokenType == JsonTokenType.EndArray)
+        {
+            throw new JsonException($"{InterfaceName}.{MethodName}: expected {ArgumentCount} argument(s), found {index}.");
+        }
+    }
+
+    /// <summary>For generated <see cref="ReadArguments"/>: moves to the array's end; throws when more elements follow.</summary>
+    protected void MoveToArgumentsEnd(ref Utf8JsonReader reader)
+    {
+        if (!reader.Read())
+        {
+            throw Incomplete();
+        }
+        if (reader.TokenType != JsonTokenType.EndArray)
+        {
+            throw new JsonException($"{InterfaceName}.{MethodName}: expected {ArgumentCount} argument(s), found more.");
+        }
+    }
+
+    private JsonException Incomplete() =>
+        new($"{InterfaceName}.{MethodName}: the arguments array ends before its closing bracket.");
+
     /// <summary>The token the caller passed, when the method takes a <see cref="CancellationToken"/>.</summary>
     public CancellationToken CallerCancellation { get; set; }
 
     /// <summary>The grain the call is addressed to.</summary>
     internal GrainId Target;
+
+    /// <summary>Identifies this call across silos, for call-cycle detection.</summary>
+    internal long CallId;
+
+    /// <summary>How many times the call was re-routed after a silo answered that the grain moved.</summary>
+    internal int Hops;
 
     /// <summary>When the call was sent (<see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
     internal long SentAt;

@@ -1,10 +1,12 @@
 using System.ComponentModel;
+using System.Text.Json;
+using Granary.Runtime.Cluster.Remote;
 
 namespace Granary.Runtime.Messaging;
 
 /// <summary>A request whose method produces <typeparamref name="TResult"/>; the caller awaits <see cref="Task"/>.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public abstract class GrainRequest<TResult> : GrainRequest
+public abstract class GrainRequest<TResult> : GrainRequest, IRemoteResult
 {
     // Continuations run inline on purpose: a grain caller's continuation is posted to its own activation by its
     // captured synchronization context; a caller outside any grain continues on the completing thread, which the
@@ -78,4 +80,31 @@ public abstract class GrainRequest<TResult> : GrainRequest
     }
 
     internal override bool TryFail(Exception exception) => _completion.TrySetException(exception);
+
+    Task IRemoteResult.Completion => _completion.Task;
+
+    void IRemoteResult.WriteResult(Utf8JsonWriter writer, JsonSerializerOptions options)
+    {
+        if (typeof(TResult) == typeof(VoidResult))
+        {
+            writer.WriteNullValue();
+            return;
+        }
+        JsonSerializer.Serialize(writer, _result, options);
+    }
+
+    void IRemoteResult.CompleteFromJson(ref Utf8JsonReader reader, JsonSerializerOptions options)
+    {
+        TResult result;
+        if (typeof(TResult) == typeof(VoidResult))
+        {
+            reader.Skip();
+            result = default!;
+        }
+        else
+        {
+            result = JsonSerializer.Deserialize<TResult>(ref reader, options)!;
+        }
+        _completion.TrySetResult(result);
+    }
 }

@@ -9,9 +9,3 @@ internal interface IPlacementDirector
     /// <summary>The silo that should host <paramref name="grainId"/>.</summary>
     SiloAddress OwnerOf(GrainId grainId);
 }
-
-/// <summary>Placement on a silo that is alone: everything is local.</summary>
-internal sealed class LocalPlacementDirector(SiloAddress localSilo) : IPlacementDirector
-{
-    public SiloAddress OwnerOf(GrainId grainId) => localSilo;
-}

@@ -80,6 +80,26 @@ internal sealed partial class ReminderService : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops polling and drops local schedules without touching the table, as a crash would (tests).</summary>
+    public async Task AbandonAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+        _stopping.Cancel();
+        Wake();
+        foreach (var tick in _scheduled.Values)
+        {
+            tick.Timer.Dispose();
+        }
+        _scheduled.Clear();
+        if (_pollLoop is not null)
+        {
+            await _pollLoop;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync(_runtime.Options.ShutdownTimeout);
@@ -132,6 +152,24 @@ internal sealed partial class ReminderService : IAsyncDisposable
         (await _table.ReadGrainAsync(grainId, CancellationToken.None)).Select(e => (IGrainReminder)ReminderHandle.From(e)).ToList();
 
     public int BucketOf(GrainId grainId) => (int)(grainId.Hash % (ulong)_options.BucketCount);
+
+    /// <summary>
+    /// The buckets this silo owns changed (a new cluster view): ticks claimed for buckets now owned by another silo go
+    /// back to the table at their due time, so the new owner fires them without waiting for the lease; then poll.
+    /// </summary>
+    public void OwnershipChanged()
+    {
+        var owned = _ownership.OwnedBuckets(_options.BucketCount).ToHashSet();
+        foreach (var (key, tick) in _scheduled)
+        {
+            if (!owned.Contains(tick.Entry.Bucket) && _scheduled.TryRemove(new KeyValuePair<(GrainId, string), ScheduledTick>(key, tick)))
+            {
+                tick.Timer.Dispose();
+                _ = ReleaseAsync(tick.Entry);
+            }
+        }
+        Wake();
+    }
 
     /// <summary>Makes the poll loop run now instead of at its next interval.</summary>
     private void Wake()

@@ -1,0 +1,69 @@
+using Granary.Runtime.Cluster.Transport;
+using Granary.Runtime.Messaging;
+using Granary.Runtime.Placement;
+
+namespace Granary.Runtime.Cluster.Remote;
+
+/// <summary>
+/// Sends grain calls owned by other silos over the silo transport and completes them with the answer. When the
+/// receiver says the grain moved (its view is newer than ours), the view is refreshed and the call re-routed, at most
+/// <see cref="MaxHops"/> times.
+/// </summary>
+internal sealed class RemoteInvoker : ISiloTransport
+{
+    /// <summary>Re-routings of one call after "moved" answers.</summary>
+    public const int MaxHops = 3;
+
+    private readonly SiloConnectionPool _pool;
+    private readonly SiloRuntime _runtime;
+    private readonly ClusterMembership _membership;
+    private readonly Func<CancellationToken, Task> _refreshView;
+
+    public RemoteInvoker(SiloConnectionPool pool, SiloRuntime runtime, ClusterMembership membership, Func<CancellationToken, Task> refreshView)
+    {
+        _pool = pool;
+        _runtime = runtime;
+        _membership = membership;
+        _refreshView = refreshView;
+    }
+
+    public void Send(SiloAddress silo, GrainRequest request) => _ = SendAsync(silo, request);
+
+    private async Task SendAsync(SiloAddress silo, GrainRequest request)
+    {
+        try
+        {
+            var remaining = TimeLeft(request);
+            if (remaining <= TimeSpan.Zero)
+            {
+                request.TryFail(new GrainCallTimeoutException($"Call to {request.Target}.{request.MethodName} ran out of time before it could be sent to {silo}."));
+                return;
+            }
+
+            var payload = WireFormat.EncodeRequest(request, (long)Math.Ceiling(remaining.TotalMilliseconds), _membership.View.Version);
+            var response = await _pool.SendRequestAsync(silo, payload, remaining, request.CallerCancellation);
+            if (WireFormat.ApplyResponse(response, request, out _) != ResponseKind.Moved)
+            {
+                return;
+            }
+
+            if (++request.Hops > MaxHops)
+            {
+                request.TryFail(new SiloUnavailableException($"Grain {request.Target} kept moving between silos while the cluster view changed; try again."));
+                return;
+            }
+            await _refreshView(CancellationToken.None);
+            _runtime.Dispatcher.Redispatch(request);
+        }
+        catch (Exception ex)
+        {
+            request.TryFail(ex);
+        }
+    }
+
+    private TimeSpan TimeLeft(GrainRequest request)
+    {
+        var now = _runtime.Time.GetTimestamp();
+        return request.Deadline <= now ? TimeSpan.Zero : _runtime.Time.GetElapsedTime(now, request.Deadline);
+    }
+}
