@@ -9,6 +9,7 @@ namespace Granary.Runtime.Hosting;
 /// <list type="bullet">
 /// <item><c>Granary:Storage:Provider</c> = Sqlite (default) | Postgres | Memory, with <c>Granary:Storage:Sqlite:Path</c> or <c>Granary:Storage:Postgres:ConnectionString</c>.</item>
 /// <item><c>Granary:Reminders:Provider</c> = Sqlite (default) | Redis | Memory, with <c>Granary:Reminders:Sqlite:Path</c> or <c>Granary:Reminders:Redis:Configuration</c> / <c>KeyPrefix</c>.</item>
+/// <item><c>Granary:Cluster:Membership:Provider</c> = None (default: one silo) | Redis, with <c>Granary:Cluster:Membership:Redis:Configuration</c> / <c>KeyPrefix</c>, <c>Granary:Cluster:SharedSecret</c> and the timings of <see cref="Cluster.ClusterOptions"/> under <c>Granary:Cluster</c>.</item>
 /// <item>Silo options under <c>Granary</c>, reminder options under <c>Granary:Reminders</c>.</item>
 /// </list>
 /// </summary>
@@ -48,6 +49,18 @@ public static class GranaryConfiguration
                 break;
             case var other:
                 throw new InvalidOperationException($"Granary:Reminders:Provider is '{other}'; use Sqlite, Redis or Memory.");
+        }
+
+        var cluster = granary.GetSection("Cluster");
+        switch (Provider(cluster.GetSection("Membership"), "None"))
+        {
+            case "none":
+                break;
+            case "redis":
+                builder.UseRedisClustering(cluster.GetSection("Membership:Redis").Bind, cluster.Bind, cluster.Bind);
+                break;
+            case var other:
+                throw new InvalidOperationException($"Granary:Cluster:Membership:Provider is '{other}'; use None (one silo) or Redis.");
         }
         return builder;
     }

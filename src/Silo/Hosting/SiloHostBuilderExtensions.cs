@@ -27,6 +27,14 @@ internal static class SiloHostBuilderExtensions
         var granary = builder.Configuration.GetSection("Granary");
         builder.Services.AddGranary(granary).AddGrains(GrainsAssembly.Assembly);
 
+        // A clustered silo also listens on its silo port; with endpoints set in code Kestrel ignores Urls, so the
+        // HTTP endpoints are added the same way.
+        if (!string.Equals(granary["Cluster:Membership:Provider"] ?? "None", "None", StringComparison.OrdinalIgnoreCase))
+        {
+            var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } configured ? configured : DefaultUrl;
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenSiloPort().ListenHttpUrls(urls));
+        }
+
         // The host must give the silo its whole shutdown budget: deactivation and reminder hand-back run inside it.
         var shutdown = granary.GetValue("ShutdownTimeout", TimeSpan.FromSeconds(30));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdown + TimeSpan.FromSeconds(5));

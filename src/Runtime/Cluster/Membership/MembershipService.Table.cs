@@ -29,7 +29,11 @@ internal sealed partial class MembershipService
                 if (mine is null && _entry is not null && !_leaving && !_fenced)
                 {
                     _log.RowMissing();
-                    await _table.InsertAsync(_entry, snapshot.Version, cancellationToken);
+                    if (await _table.InsertAsync(_entry, snapshot.Version, cancellationToken))
+                    {
+                        // A re-inserted row has no I-am-alive yet: without one it would look silent since the silo started.
+                        await _table.UpdateIAmAliveAsync(LocalSilo, cancellationToken);
+                    }
                     continue;
                 }
 

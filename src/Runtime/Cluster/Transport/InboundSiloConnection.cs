@@ -63,7 +63,7 @@ internal sealed class InboundSiloConnection
                 await DrainAsync().ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (_closedToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
             reason = "the connection was aborted";
         }

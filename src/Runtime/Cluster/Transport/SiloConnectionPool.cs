@@ -13,6 +13,8 @@ namespace Granary.Runtime.Cluster.Transport;
 /// </summary>
 internal sealed class SiloConnectionPool : IAsyncDisposable
 {
+    private static readonly TimeSpan MaxWait = TimeSpan.FromMilliseconds(uint.MaxValue - 2);
+
     private readonly ConcurrentDictionary<SiloAddress, Entry> _entries = new();
     private readonly object _lock = new();
     private readonly SiloTransportOptions _options;
@@ -133,7 +135,9 @@ internal sealed class SiloConnectionPool : IAsyncDisposable
     {
         try
         {
-            return await GetOrStartConnecting(target).WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+            // Task.WaitAsync takes at most about 49 days; a longer timeout is as good as none.
+            var wait = timeout > MaxWait ? Timeout.InfiniteTimeSpan : timeout;
+            return await GetOrStartConnecting(target).WaitAsync(wait, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException ex) when (ex is not GrainCallTimeoutException)
         {

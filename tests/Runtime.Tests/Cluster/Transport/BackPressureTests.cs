@@ -1,4 +1,5 @@
 using System.Text;
+using Granary.Runtime.Testing;
 
 namespace Granary.Runtime.Tests.Cluster.Transport;
 
@@ -90,5 +91,25 @@ public sealed class BackPressureTests
         handler.Release();
         await Task.WhenAll(first, last);
         Assert.Equal(2, handler.Calls);
+    }
+
+    [Fact]
+    public async Task SenderWaitingForRoom_FailsWithGrainCallTimeout_AtItsDeadline()
+    {
+        var handler = new GatedHandler();
+        await using var server = await TestSiloServer.StartAsync(handler);
+        var time = new ManualTimeProvider();
+        await using var pool = SiloConnectionPoolTests.Pool(o => o.MaxInFlightPerConnection = 1, time);
+        var first = pool.SendRequestAsync(server.Address, "first"u8.ToArray(), Timeout);
+        await handler.NextArrivalAsync();
+        var waiting = pool.SendRequestAsync(server.Address, "waiting"u8.ToArray(), TimeSpan.FromSeconds(1));
+
+        time.Advance(TimeSpan.FromMilliseconds(1250));
+
+        await Assert.ThrowsAsync<GrainCallTimeoutException>(() => waiting);
+        Assert.False(first.IsCompleted);
+        handler.Release();
+        await first;
+        Assert.Equal(1, handler.Calls);
     }
 }
