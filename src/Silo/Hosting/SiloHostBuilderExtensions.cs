@@ -25,7 +25,11 @@ internal static class SiloHostBuilderExtensions
         });
 
         var granary = builder.Configuration.GetSection("Granary");
-        builder.Services.AddGranary(granary).AddGrains(GrainsAssembly.Assembly);
+        var silo = builder.Services.AddGranary(granary).AddGrains(GrainsAssembly.Assembly);
+        foreach (var path in granary.GetSection("GrainAssemblies").Get<string[]>() ?? [])
+        {
+            silo.AddGrains(GrainAssemblyLoader.Load(path));
+        }
 
         // A clustered silo also listens on its silo port; with endpoints set in code Kestrel ignores Urls, so the
         // HTTP endpoints are added the same way.
