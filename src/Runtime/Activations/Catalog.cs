@@ -16,6 +16,12 @@ internal sealed class Catalog
 
     public ICollection<IRequestTarget> Targets => _targets.Values;
 
+    /// <summary>True once the silo stopped taking new activations (stopping, or fenced).</summary>
+    public bool IsClosed => _closed;
+
+    /// <summary>Takes no new activations from now on.</summary>
+    public void Close() => _closed = true;
+
     public IRequestTarget GetOrCreate(GrainId grainId, GrainClassInfo info)
     {
         if (_targets.TryGetValue(grainId, out var existing))

@@ -64,7 +64,12 @@ public static class GranaryClusteringExtensions
             sp.GetRequiredService<IOptions<ClusterOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Granary.Cluster"),
-            () => sp.GetService<IHostApplicationLifetime>()?.StopApplication()));
+            () =>
+            {
+                // Declared dead: others may already run this silo's grains, so it stops serving at once, then exits.
+                _ = sp.GetRequiredService<Silo>().KillAsync();
+                sp.GetService<IHostApplicationLifetime>()?.StopApplication();
+            }));
         services.AddSingleton<ISiloTransport>(sp => new RemoteInvoker(
             sp.GetRequiredService<SiloConnectionPool>(),
             sp.GetRequiredService<SiloRuntime>(),

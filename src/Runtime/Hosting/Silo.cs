@@ -151,6 +151,7 @@ public sealed class Silo
     internal async Task KillAsync()
     {
         Volatile.Write(ref _state, 3);
+        Runtime.Catalog.Close();
         _collector?.Dispose();
         _deadlines?.Dispose();
         await _services.GetRequiredService<ReminderService>().AbandonAsync();

@@ -45,7 +45,7 @@ internal sealed class RemoteRequestHandler : ISiloMessageHandler
         {
             return WireFormat.EncodeError(new InvalidOperationException($"No grain class has grain type name '{request.Target.Type}' on silo {_membership.LocalSilo}."));
         }
-        if (!info.IsStatelessWorker && _placement.OwnerOf(request.Target) != _membership.LocalSilo)
+        if (_runtime.Catalog.IsClosed || (!info.IsStatelessWorker && _placement.OwnerOf(request.Target) != _membership.LocalSilo))
         {
             return WireFormat.EncodeMoved(_membership.View.Version);
         }
