@@ -170,9 +170,14 @@ internal sealed partial class ActivationData
         Runtime.Log.Deactivated(Id, _deactivationReason.ToString());
         _dead.TrySetResult();
 
-        // Requests that arrived while this activation wound down go to its successor.
+        // Requests that arrived while this activation wound down go to its successor; its own timer ticks die with it.
         foreach (var request in leftovers)
         {
+            if (request.IsSystem)
+            {
+                request.TryFail(new OperationCanceledException($"{Id} deactivated before its timer tick ran."));
+                continue;
+            }
             Runtime.Dispatcher.Redispatch(request);
         }
     }

@@ -47,7 +47,7 @@ public sealed class TimerTests
         await grain.Deactivate();
 
         await log.WaitForCountAsync("timer stopped stopping", 1);
-        Assert.Equal(1, log.Count("timer deactivated stopping"));
+        await log.WaitForCountAsync("timer deactivated stopping", 1);
         var ticks = log.Count("tick stopping");
         await grain.Ticks();
         Assert.Equal(ticks, log.Count("tick stopping"));
