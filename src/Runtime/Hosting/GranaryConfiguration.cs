@@ -57,6 +57,15 @@ public static class GranaryConfiguration
             case "none":
                 break;
             case "redis":
+                // Grains move between silos and any silo may fire any reminder: both stores must be shared.
+                if (Provider(storage, "Sqlite") != "postgres")
+                {
+                    throw new InvalidOperationException("A clustered silo needs storage every silo shares: set Granary:Storage:Provider to Postgres (SQLite and memory are per process).");
+                }
+                if (Provider(reminders, "Sqlite") != "redis")
+                {
+                    throw new InvalidOperationException("A clustered silo needs reminders every silo shares: set Granary:Reminders:Provider to Redis (SQLite and memory are per process).");
+                }
                 builder.UseRedisClustering(cluster.GetSection("Membership:Redis").Bind, cluster.Bind, cluster.Bind);
                 break;
             case var other:
