@@ -3,9 +3,7 @@ using Granary.Silo.Hosting;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddGranarySilo();
 
-var app = builder.Build();
-app.MapHealthEndpoints();
-return await app.RunSiloAsync();
+return await builder.RunSiloAsync(app => app.MapHealthEndpoints());
 
 /// <summary>The silo executable; public so that tests can host it.</summary>
 public partial class Program;

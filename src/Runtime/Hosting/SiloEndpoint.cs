@@ -34,9 +34,12 @@ public static class SiloKestrelExtensions
     {
         var options = kestrel.ApplicationServices.GetRequiredService<IOptions<ClusterOptions>>().Value;
         var endpoint = kestrel.ApplicationServices.GetRequiredService<SiloEndpoint>();
+        var services = kestrel.ApplicationServices;
         kestrel.Listen(IPAddress.Parse(options.ListenAddress), options.SiloPort, listen =>
         {
-            listen.UseConnectionHandler<SiloConnectionHandler>();
+            // Resolved per connection, not while Kestrel is configured: building the handler validates options,
+            // and a bad option must fail the silo's start with its message, not the host's construction.
+            listen.Run(connection => services.GetRequiredService<SiloConnectionHandler>().OnConnectedAsync(connection));
             endpoint.SiloListener(listen);
         });
         return kestrel;

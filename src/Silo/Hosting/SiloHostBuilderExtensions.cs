@@ -36,6 +36,7 @@ internal static class SiloHostBuilderExtensions
         if (!string.Equals(granary["Cluster:Membership:Provider"] ?? "None", "None", StringComparison.OrdinalIgnoreCase))
         {
             var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } configured ? configured : DefaultUrl;
+            builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenSiloPort().ListenHttpUrls(urls));
         }
 

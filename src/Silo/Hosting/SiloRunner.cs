@@ -1,12 +1,14 @@
 namespace Granary.Silo.Hosting;
 
-/// <summary>Runs the silo until it is stopped; a failure to start becomes exit code 1 (the host has logged why).</summary>
+/// <summary>Builds and runs the silo until it is stopped; a failure to build or start becomes exit code 1 with its reason.</summary>
 internal static class SiloRunner
 {
-    public static async Task<int> RunSiloAsync(this WebApplication app)
+    public static async Task<int> RunSiloAsync(this WebApplicationBuilder builder, Action<WebApplication> map)
     {
         try
         {
+            var app = builder.Build();
+            map(app);
             await app.RunAsync();
             return 0;
         }

@@ -192,9 +192,12 @@ internal sealed partial class MembershipService
         while (!_stopping.IsCancellationRequested)
         {
             Task signal;
+            bool pending;
             lock (_signalLock)
             {
-                if (_refreshSignal.Task.IsCompleted)
+                // A notice that came while the last refresh ran means the table changed after that read: read again now.
+                pending = _refreshSignal.Task.IsCompleted;
+                if (pending)
                 {
                     _refreshSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 }
@@ -202,7 +205,10 @@ internal sealed partial class MembershipService
             }
             try
             {
-                await Task.WhenAny(signal, Task.Delay(_options.RefreshPeriod, _time, _stopping.Token));
+                if (!pending)
+                {
+                    await Task.WhenAny(signal, Task.Delay(_options.RefreshPeriod, _time, _stopping.Token));
+                }
                 if (_stopping.IsCancellationRequested)
                 {
                     return;

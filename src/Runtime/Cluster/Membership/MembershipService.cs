@@ -67,13 +67,21 @@ internal sealed partial class MembershipService : IAsyncDisposable
             IAmAliveTime = now,
         };
         await WriteOwnRowAsync(SiloStatus.Joining, retireOlderGenerations: true, cancellationToken);
+        // Alive from the first row on: a slow join must not look like a dead silo to the others.
+        _loops.Add(Task.Run(IAmAliveLoopAsync, CancellationToken.None));
         _subscription = _table.SubscribeToChanges(_ => TriggerRefresh());
-        await RefreshAsync(cancellationToken);
-        await WaitForActiveSilosAsync(cancellationToken);
-        await WriteOwnRowAsync(SiloStatus.Active, retireOlderGenerations: false, cancellationToken);
+        try
+        {
+            await RefreshAsync(cancellationToken);
+            await WaitForActiveSilosAsync(cancellationToken);
+            await WriteOwnRowAsync(SiloStatus.Active, retireOlderGenerations: false, cancellationToken);
+        }
+        catch (OperationCanceledException) when (_fenced)
+        {
+            throw new InvalidOperationException($"Silo {address} was declared Dead by the cluster while it was joining; see the log for why (often: other silos can't reach its silo port, or the shared secret differs).");
+        }
         _log.Joined(address, SiloStatus.Active, _membership.View.Version);
 
-        _loops.Add(Task.Run(IAmAliveLoopAsync, CancellationToken.None));
         _loops.Add(Task.Run(RefreshLoopAsync, CancellationToken.None));
         _loops.Add(Task.Run(() => _detector.RunAsync(_stopping.Token), CancellationToken.None));
     }

@@ -5,12 +5,19 @@ namespace Granary.Runtime.Cluster.Transport;
 /// <summary>Fails start-up with the option, its value and the rule it breaks.</summary>
 internal sealed class SiloTransportOptionsValidator : IValidateOptions<SiloTransportOptions>
 {
+    /// <summary>Shortest shared secret accepted.</summary>
+    public const int MinimumSecretLength = 16;
+
     public ValidateOptionsResult Validate(string? name, SiloTransportOptions options)
     {
         var failures = new List<string>();
         if (string.IsNullOrEmpty(options.SharedSecret))
         {
             failures.Add("Granary:Cluster:SharedSecret is not set; every silo of the cluster needs the same secret.");
+        }
+        else if (options.SharedSecret.Length < MinimumSecretLength)
+        {
+            failures.Add($"Granary:Cluster:SharedSecret has {options.SharedSecret.Length} characters but needs at least {MinimumSecretLength}: it is all that keeps strangers from calling grains.");
         }
         if (string.IsNullOrWhiteSpace(options.ClusterId))
         {
