@@ -7,9 +7,19 @@ public sealed class SiloTransportOptionsValidatorTests
     [Fact]
     public void Defaults_WithASecret_AreValid()
     {
-        var result = new SiloTransportOptionsValidator().Validate(null, new SiloTransportOptions { SharedSecret = "s" });
+        var result = new SiloTransportOptionsValidator().Validate(null, new SiloTransportOptions { SharedSecret = "sixteen-chars-ok" });
 
         Assert.True(result.Succeeded);
+    }
+
+    [Fact]
+    public void ShortSecret_IsRefused_NamingTheMinimum()
+    {
+        var result = new SiloTransportOptionsValidator().Validate(null, new SiloTransportOptions { SharedSecret = "short" });
+
+        Assert.Equal(
+            ["Granary:Cluster:SharedSecret has 5 characters but needs at least 16: it is all that keeps strangers from calling grains."],
+            result.Failures);
     }
 
     [Fact]
