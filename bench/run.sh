@@ -2,13 +2,19 @@
 # Granary benchmarks: one command per benchmark family, built and run in Release.
 #
 #   bench/run.sh runtime [all|calls|pg|reminders]
+#   bench/run.sh cluster [all|calls|detection]
 #
 # runtime    in-process silo (bench/Runtime.Bench): local grain calls, PostgreSQL state
-#            writes vs plain Npgsql, reminder lateness. Prints a table, then one
-#            "name: value" line per figure so runs can be compared.
+#            writes vs plain Npgsql, reminder lateness.
+# cluster    two silos in a Redis-membership cluster on loopback: the bench process as
+#            silo A, the Release build of src/Silo as silo B (a second process): remote
+#            vs local grain calls in the same run, raw transport ping; then two silo
+#            processes with default timings, one SIGKILLed: time until its row is Dead.
+# Each prints a table, then one "name: value" line per figure so runs can be compared.
 #
 # For the PostgreSQL scenario (pg, or all) the local services are started with
-# scripts/services.sh unless GRANARY_TEST_POSTGRES is already set.
+# scripts/services.sh unless GRANARY_TEST_POSTGRES is already set; for cluster (which
+# needs both Redis and PostgreSQL) unless both GRANARY_TEST_REDIS and it are set.
 set -euo pipefail
 
 readonly PROG="bench/run.sh"
@@ -18,6 +24,7 @@ usage() {
 usage: $PROG <family> [scenario]
 
   runtime [all|calls|pg|reminders]   in-process silo benchmarks (default: all)
+  cluster [all|calls|detection]      two-silo benchmarks over Redis (default: all)
 EOF
 }
 
@@ -53,6 +60,31 @@ case "$1" in
             exports="$(scripts/services.sh start | grep '^export ')"
             eval "$exports"
         fi
+        ;;
+    cluster)
+        project="bench/Runtime.Bench"
+        if (($# > 2)); then
+            printf '%s: too many arguments for cluster: %s\n' "$PROG" "$*" >&2
+            usage
+            exit 2
+        fi
+        case "${2:-all}" in
+            all | calls | detection) ;;
+            *)
+                printf "%s: unknown cluster scenario '%s'\n" "$PROG" "$2" >&2
+                usage
+                exit 2
+                ;;
+        esac
+        # Clustered silos share PostgreSQL storage and Redis membership and reminders.
+        if [[ -z "${GRANARY_TEST_REDIS:-}" || -z "${GRANARY_TEST_POSTGRES:-}" ]]; then
+            exports="$(scripts/services.sh start | grep '^export ')"
+            eval "$exports"
+        fi
+        # Silo B and the detection silos are the real silo executable, built in Release.
+        export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+        dotnet build -c Release --nologo -v quiet src/Silo/Silo.csproj >&2
+        export GRANARY_BENCH_SILO_DLL="$PWD/src/Silo/bin/Release/net10.0/Granary.Silo.dll"
         ;;
     *)
         printf "%s: unknown benchmark family '%s'\n" "$PROG" "$1" >&2

@@ -2,6 +2,7 @@ using Granary.Bench;
 
 // Granary benchmarks. Usage: Granary.Bench <family> [scenario]
 //   runtime [all|calls|pg|reminders]   in-process silo: grain calls, PostgreSQL state writes, reminder lateness
+//   cluster [all|calls|detection]      two silos over Redis membership: remote vs local calls, dead-silo detection
 // Prints progress, then a table of figures and one "name: value" line per figure.
 
 const string Usage = """
@@ -12,16 +13,29 @@ const string Usage = """
           calls      local grain calls (memory storage): 1x1, 64x1, 64x1000, 1x1000
           pg         grain state writes vs plain Npgsql on PostgreSQL (env GRANARY_TEST_POSTGRES)
           reminders  lateness of 1,000 one-shot reminders (memory and SQLite reminder tables)
+
+      cluster [all|calls|detection]   (env GRANARY_TEST_REDIS, GRANARY_BENCH_SILO_DLL)
+          all        every scenario below (default)
+          calls      this process as silo A, a Granary.Silo process as silo B: remote and local calls, transport ping
+          detection  two Granary.Silo processes, default timings: SIGKILL one, time until its row is Dead
     """;
 
-var scenarios = new (string Name, Func<Report, Task> Run)[]
+var families = new Dictionary<string, (string Name, Func<Report, Task> Run)[]>
 {
-    ("calls", CallsScenario.RunAsync),
-    ("pg", PostgresScenario.RunAsync),
-    ("reminders", RemindersScenario.RunAsync),
+    ["runtime"] =
+    [
+        ("calls", CallsScenario.RunAsync),
+        ("pg", PostgresScenario.RunAsync),
+        ("reminders", RemindersScenario.RunAsync),
+    ],
+    ["cluster"] =
+    [
+        ("calls", ClusterCallsScenario.RunAsync),
+        ("detection", DeadDetectionScenario.RunAsync),
+    ],
 };
 
-if (args.Length == 0 || args.Length > 2 || args[0] != "runtime")
+if (args.Length == 0 || args.Length > 2 || !families.TryGetValue(args[0], out var scenarios))
 {
     Console.Error.WriteLine(args.Length == 0
         ? "Granary.Bench: no benchmark family given."
@@ -33,12 +47,12 @@ if (args.Length == 0 || args.Length > 2 || args[0] != "runtime")
 var selected = args.Length == 1 || args[1] == "all" ? scenarios : scenarios.Where(s => s.Name == args[1]).ToArray();
 if (selected.Length == 0)
 {
-    Console.Error.WriteLine($"Granary.Bench: unknown runtime scenario '{args[1]}'.");
+    Console.Error.WriteLine($"Granary.Bench: unknown {args[0]} scenario '{args[1]}'.");
     Console.Error.WriteLine(Usage);
     return 2;
 }
 
-Console.WriteLine($"Granary.Bench runtime: {string.Join(", ", selected.Select(s => s.Name))} " +
+Console.WriteLine($"Granary.Bench {args[0]}: {string.Join(", ", selected.Select(s => s.Name))} " +
     $"({Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, .NET {Environment.Version}, load average {LoadAverage()})");
 var report = new Report();
 var failures = new List<string>();

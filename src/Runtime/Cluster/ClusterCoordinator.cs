@@ -36,7 +36,20 @@ internal sealed class ClusterCoordinator : IAsyncDisposable
     public MembershipService Membership => _membership;
 
     public async Task JoinAsync(int siloPort, int httpPort, CancellationToken cancellationToken) =>
-        await _membership.JoinAsync(_options.AdvertisedHost, siloPort, _runtime.Options.SiloName, httpPort, cancellationToken);
+        await _membership.JoinAsync(AdvertisedHost(), siloPort, _runtime.Options.SiloName, httpPort, cancellationToken);
+
+    /// <summary>The configured host, or (when empty) this machine's first non-loopback IPv4 address, as a container's own IP.</summary>
+    private string AdvertisedHost()
+    {
+        if (!string.IsNullOrWhiteSpace(_options.AdvertisedHost))
+        {
+            return _options.AdvertisedHost;
+        }
+        var address = System.Net.Dns.GetHostAddresses(System.Net.Dns.GetHostName())
+            .FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !System.Net.IPAddress.IsLoopback(a));
+        return address?.ToString()
+            ?? throw new InvalidOperationException("Granary:Cluster:AdvertisedHost is empty and this machine has no non-loopback IPv4 address to advertise; set it.");
+    }
 
     public Task BeginLeavingAsync(CancellationToken cancellationToken) => _membership.BeginLeavingAsync(cancellationToken);
 

@@ -3,7 +3,7 @@ namespace Granary.Runtime.Cluster;
 /// <summary>How a silo finds, watches and talks to the other silos (configuration section <c>Granary:Cluster</c>).</summary>
 public sealed class ClusterOptions
 {
-    /// <summary>The host name or IP other silos use to reach this one.</summary>
+    /// <summary>The host name or IP other silos use to reach this one; empty = this machine's first non-loopback IPv4 address (containers).</summary>
     public string AdvertisedHost { get; set; } = "127.0.0.1";
 
     /// <summary>The local address the silo port binds to.</summary>

@@ -8,10 +8,6 @@ internal sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
     public ValidateOptionsResult Validate(string? name, ClusterOptions o)
     {
         var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(o.AdvertisedHost))
-        {
-            failures.Add("Granary:Cluster:AdvertisedHost must name this silo's host as the others reach it.");
-        }
         if (!System.Net.IPAddress.TryParse(o.ListenAddress, out _))
         {
             failures.Add($"Granary:Cluster:ListenAddress is '{o.ListenAddress}' but must be an IP address (0.0.0.0 for all).");
