@@ -105,6 +105,7 @@ fi
 DIR="$(realpath -m -- "$DIR")"
 readonly DIR
 readonly SECRET_FILE="$DIR/secret"
+readonly AUTH_KEY_FILE="$DIR/auth-key"
 readonly STATE_FILE="$DIR/cluster.env"
 readonly NGINX_CONF="$DIR/nginx.conf"
 readonly NGINX_DIR="$DIR/nginx"
@@ -343,6 +344,17 @@ ensure_secret() {
     log "generated the cluster's shared secret in $SECRET_FILE"
 }
 
+# The key signing access tokens: every silo must share it, or a token from one silo fails on the next.
+ensure_auth_key() {
+    if [[ -s "$AUTH_KEY_FILE" ]]; then
+        AUTH_KEY="$(tr -d '[:space:]' <"$AUTH_KEY_FILE")"
+        return 0
+    fi
+    AUTH_KEY="$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
+    (umask 077 && printf '%s\n' "$AUTH_KEY" >"$AUTH_KEY_FILE")
+    log "generated the token signing key in $AUTH_KEY_FILE"
+}
+
 # ---------------------------------------------------------------- silos
 start_silo() {
     local k="$1" dir http sport pidfile
@@ -365,6 +377,7 @@ start_silo() {
         "Granary__Cluster__Membership__Redis__Configuration=$REDIS"
         "Granary__Cluster__Membership__Redis__KeyPrefix=granary-$CLUSTER_ID"
         "Granary__Cluster__SharedSecret=$SECRET"
+        "Granary__Auth__SigningKey=$AUTH_KEY"
         "Granary__Cluster__SiloPort=$sport"
         "Granary__Cluster__ListenAddress=127.0.0.1"
         "Granary__Cluster__AdvertisedHost=127.0.0.1"
@@ -614,6 +627,7 @@ cmd_up() {
         die "the running cluster uses other Redis/PostgreSQL endpoints (Redis $saved_redis) than scripts/services.sh gives now (Redis $REDIS); run '$PROG down${DIR_ARG}' first"
     fi
     ensure_secret
+    ensure_auth_key
 
     local k to_start=() extra=() keep=()
     for ((k = 1; k <= WANTED; k++)); do

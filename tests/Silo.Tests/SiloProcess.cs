@@ -60,6 +60,8 @@ internal sealed partial class SiloProcess : IAsyncDisposable
         {
             start.Environment.Remove(key);
         }
+        // Production refuses to start without a token signing key.
+        start.Environment["Granary__Auth__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

@@ -84,6 +84,7 @@ public sealed class SiloProcess : IAsyncDisposable
         }
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["Granary__Auth__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         start.Environment["Granary__SiloName"] = name;
         foreach (var (key, value) in environment)
         {

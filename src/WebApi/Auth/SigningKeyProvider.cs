@@ -1,0 +1,49 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Granary.WebApi.Auth;
+
+/// <summary>
+/// The key that signs access tokens: from configuration, or outside Production a random key generated once and kept
+/// in a file under ./data (mode 600), so tokens survive restarts. Production without a configured key fails when the
+/// first token is issued or checked.
+/// </summary>
+internal sealed class SigningKeyProvider
+{
+    public SigningKeyProvider(IOptions<AuthOptions> options, IHostEnvironment environment)
+    {
+        var auth = options.Value;
+        var key = !string.IsNullOrWhiteSpace(auth.SigningKey)
+            ? Convert.FromBase64String(auth.SigningKey)
+            : LoadOrCreate(auth.DevelopmentKeyPath, allowCreate: !environment.IsProduction());
+        if (key.Length < 32)
+        {
+            throw new InvalidOperationException("Granary:Auth:SigningKey must decode to at least 32 bytes (base64 of 32 random bytes).");
+        }
+        Key = new SymmetricSecurityKey(key) { KeyId = Convert.ToHexString(SHA256.HashData(key))[..16] };
+    }
+
+    public SymmetricSecurityKey Key { get; }
+
+    private static byte[] LoadOrCreate(string path, bool allowCreate)
+    {
+        if (File.Exists(path))
+        {
+            return Convert.FromBase64String(File.ReadAllText(path).Trim());
+        }
+        if (!allowCreate)
+        {
+            throw new InvalidOperationException(
+                "Granary:Auth:SigningKey is not set. In Production the token signing key must come from configuration (base64 of 32 random bytes, e.g. `openssl rand -base64 32`).");
+        }
+        var key = RandomNumberGenerator.GetBytes(32);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        File.WriteAllText(path, Convert.ToBase64String(key));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        return key;
+    }
+}

@@ -1,0 +1,133 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using Granary.WebApi.Auth;
+using Granary.WebApi.Http;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Granary.WebApi;
+
+/// <summary>
+/// The HTTP API of a silo: problem details, JSON rules, JWT auth, rate limits, CORS, security headers, request ids,
+/// OpenAPI at /openapi/v1.json and Swagger UI at /swagger. Feature endpoints are mapped by <see cref="MapGranaryWebApi"/>.
+/// </summary>
+public static class GranaryWebApi
+{
+    /// <summary>Registers the API's services (configuration section <c>Granary:Http</c> and <c>Granary:Auth</c>).</summary>
+    public static WebApplicationBuilder AddGranaryWebApi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var http = builder.Configuration.GetSection("Granary:Http").Get<HttpOptions>() ?? new HttpOptions();
+        services.Configure<AuthOptions>(builder.Configuration.GetSection("Granary:Auth"));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<SigningKeyProvider>();
+        services.AddSingleton<TokenService>();
+        services.AddHostedService<SigningKeyCheck>();
+
+        services.AddApiProblems();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = http.MaxRequestBodyBytes);
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<TokenService>((o, tokens) =>
+            {
+                o.MapInboundClaims = false;
+                o.TokenValidationParameters = tokens.ValidationParameters();
+            });
+        services.AddAuthorization();
+
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = async (context, cancellationToken) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+                await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails = { Status = 429, Title = "Too many requests; retry after the time in Retry-After." },
+                });
+            };
+            o.AddPolicy(RateLimits.Anonymous, context => RateLimitPartition.GetFixedWindowLimiter(
+                "ip:" + context.Connection.RemoteIpAddress,
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = http.AnonymousRequestsPerMinute, Window = TimeSpan.FromMinutes(1) }));
+            o.AddPolicy(RateLimits.Authenticated, context => RateLimitPartition.GetFixedWindowLimiter(
+                "caller:" + (context.User.UserId() ?? context.User.ApiKeyOrganization() ?? context.Connection.RemoteIpAddress?.ToString()),
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = http.AuthenticatedRequestsPerMinute, Window = TimeSpan.FromMinutes(1) }));
+        });
+
+        services.AddCors(o => o.AddDefaultPolicy(policy =>
+        {
+            if (http.CorsOrigins.Length > 0)
+            {
+                policy.WithOrigins(http.CorsOrigins).AllowAnyHeader().AllowAnyMethod().WithExposedHeaders(RequestIdMiddleware.Header, "Retry-After");
+            }
+        }));
+        services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
+        return builder;
+    }
+
+    /// <summary>Maps the middleware and every endpoint group.</summary>
+    public static WebApplication MapGranaryWebApi(this WebApplication app)
+    {
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseCors();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = "swagger";
+            o.SwaggerEndpoint("/openapi/v1.json", "Granary API v1");
+        });
+        foreach (var map in EndpointGroups.All)
+        {
+            map(app);
+        }
+        return app;
+    }
+
+    internal static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+    }
+}
+
+/// <summary>Settings of the HTTP surface (configuration section <c>Granary:Http</c>).</summary>
+public sealed class HttpOptions
+{
+    /// <summary>Largest request body accepted.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Requests per minute per client address on anonymous endpoints (register, login, inbound hooks).</summary>
+    public int AnonymousRequestsPerMinute { get; set; } = 60;
+
+    /// <summary>Requests per minute per user or API key.</summary>
+    public int AuthenticatedRequestsPerMinute { get; set; } = 6000;
+
+    /// <summary>Origins allowed by CORS; none by default.</summary>
+    public string[] CorsOrigins { get; set; } = [];
+}
+
+/// <summary>Names of the rate-limit policies endpoint groups use.</summary>
+internal static class RateLimits
+{
+    public const string Anonymous = "anonymous";
+    public const string Authenticated = "authenticated";
+}

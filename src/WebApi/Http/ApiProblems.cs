@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Granary.Runtime;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Granary.WebApi.Http;
+
+/// <summary>
+/// Every error is an RFC 9457 problem document. Bad JSON (malformed, wrong types, unknown or missing fields) is a
+/// 400 naming the field; grain exceptions map to 409/503; anything else is a 500 without internals.
+/// </summary>
+internal static class ApiProblems
+{
+    public static IServiceCollection AddApiProblems(this IServiceCollection services) =>
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Extensions["requestId"] = context.HttpContext.TraceIdentifier;
+        }).AddExceptionHandler<ApiExceptionHandler>();
+
+    /// <summary>A 400 with one error per field, as validation filters answer.</summary>
+    public static ValidationProblem Invalid(IDictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, title: "The request is not valid.");
+
+    /// <summary>A 400 naming one field.</summary>
+    public static ValidationProblem Invalid(string field, string message) =>
+        Invalid(new Dictionary<string, string[]> { [field] = [message] });
+
+    /// <summary>404 without saying whether the resource exists in another organization.</summary>
+    public static ProblemHttpResult NotFound(string what) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"{what} was not found.");
+
+    public static ProblemHttpResult Forbidden(string why) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Your role does not allow this.", detail: why);
+
+    public static ProblemHttpResult Conflict(string title, string? detail = null, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: title, detail: detail, extensions: extensions);
+
+    /// <summary>Turns exceptions into problem documents.</summary>
+    private sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+        {
+            var (status, title, detail, errors) = Describe(exception);
+            if (status >= 500)
+            {
+                logger.LogError(exception, "Request failed with {Status}", status);
+            }
+            context.Response.StatusCode = status;
+            var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = detail };
+            if (errors is not null)
+            {
+                problem.Extensions["errors"] = errors;
+            }
+            return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+        }
+
+        private static (int Status, string Title, string? Detail, Dictionary<string, string[]>? Errors) Describe(Exception exception) => exception switch
+        {
+            BadHttpRequestException { InnerException: JsonException json } => (400, "The request body is not valid JSON for this endpoint.", json.Message, FieldError(json)),
+            BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge => (413, "The request body is too large.", bad.Message, null),
+            BadHttpRequestException bad => (bad.StatusCode, "The request is not valid.", bad.Message, null),
+            JsonException json => (400, "The request body is not valid JSON for this endpoint.", json.Message, FieldError(json)),
+            InconsistentStateException => (409, "The resource changed while the request ran; retry it.", null, null),
+            GrainCallTimeoutException => (503, "The request took too long; retry it.", null, null),
+            SiloUnavailableException => (503, "The service is moving work between servers; retry it.", null, null),
+            _ => (500, "An unexpected error occurred.", null, null),
+        };
+
+        private static Dictionary<string, string[]>? FieldError(JsonException json) =>
+            json.Path is { Length: > 0 } path ? new() { [path.TrimStart('$', '.')] = [json.Message] } : null;
+    }
+}
