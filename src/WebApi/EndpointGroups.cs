@@ -5,5 +5,12 @@ internal static class EndpointGroups
 {
     public static readonly Action<IEndpointRouteBuilder>[] All =
     [
+        Users.AuthEndpoints.MapAuth,
+        Organizations.OrganizationEndpoints.MapOrganizations,
+        Organizations.MemberEndpoints.MapMembers,
+        Organizations.ApiKeyEndpoints.MapApiKeys,
+        Inventory.InventoryEndpoints.MapInventory,
+        Orders.OrderEndpoints.MapOrders,
+        Stats.StatsEndpoints.MapStats,
     ];
 }

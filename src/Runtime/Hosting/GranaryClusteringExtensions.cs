@@ -78,7 +78,8 @@ public static class GranaryClusteringExtensions
         services.AddSingleton<ISiloMessageHandler>(sp => new RemoteRequestHandler(
             sp.GetRequiredService<SiloRuntime>(),
             sp.GetRequiredService<ClusterMembership>(),
-            sp.GetRequiredService<IPlacementDirector>()));
+            sp.GetRequiredService<IPlacementDirector>(),
+            (version, ct) => sp.GetRequiredService<MembershipService>().RefreshAsync(version, ct)));
         services.AddSingleton(sp => new SiloConnectionHandler(
             sp.GetRequiredService<ISiloMessageHandler>(),
             sp.GetRequiredService<IOptions<SiloTransportOptions>>().Value,

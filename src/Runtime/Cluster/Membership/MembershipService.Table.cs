@@ -12,11 +12,18 @@ internal sealed partial class MembershipService
     public ClusterView CurrentView => _membership.View;
 
     /// <summary>Re-reads the table: fences if this silo is Dead, rewrites its row if it vanished, retires silos that stopped writing I-am-alive, publishes the view.</summary>
-    public async Task RefreshAsync(CancellationToken cancellationToken)
+    public async Task RefreshAsync(CancellationToken cancellationToken) => await RefreshAsync(long.MaxValue, cancellationToken);
+
+    /// <summary>Re-reads the table unless the view reached <paramref name="unlessAtLeast"/> meanwhile (concurrent callers share one read).</summary>
+    public async Task RefreshAsync(long unlessAtLeast, CancellationToken cancellationToken)
     {
         await _refreshLock.WaitAsync(cancellationToken);
         try
         {
+            if (_membership.View.Version >= unlessAtLeast)
+            {
+                return;
+            }
             for (var pass = 0; pass < 3; pass++)
             {
                 var snapshot = await _table.ReadAllAsync(cancellationToken);

@@ -11,8 +11,8 @@ namespace Granary.Runtime.Cluster.Remote;
 /// </summary>
 internal sealed class RemoteInvoker : ISiloTransport
 {
-    /// <summary>Re-routings of one call after "moved" answers.</summary>
-    public const int MaxHops = 3;
+    /// <summary>Re-routings of one call after "moved" answers (each after a refresh or a short pause).</summary>
+    public const int MaxHops = 8;
 
     private readonly SiloConnectionPool _pool;
     private readonly SiloRuntime _runtime;
@@ -40,9 +40,10 @@ internal sealed class RemoteInvoker : ISiloTransport
                 return;
             }
 
-            var payload = WireFormat.EncodeRequest(request, (long)Math.Ceiling(remaining.TotalMilliseconds), _membership.View.Version);
+            var viewVersion = _membership.View.Version;
+            var payload = WireFormat.EncodeRequest(request, (long)Math.Ceiling(remaining.TotalMilliseconds), viewVersion);
             var response = await _pool.SendRequestAsync(silo, payload, remaining, request.CallerCancellation);
-            if (WireFormat.ApplyResponse(response, request, out _) != ResponseKind.Moved)
+            if (WireFormat.ApplyResponse(response, request, out var theirVersion) != ResponseKind.Moved)
             {
                 return;
             }
@@ -52,7 +53,16 @@ internal sealed class RemoteInvoker : ISiloTransport
                 request.TryFail(new SiloUnavailableException($"Grain {request.Target} kept moving between silos while the cluster view changed; try again."));
                 return;
             }
-            await _refreshView(CancellationToken.None);
+            if (theirVersion >= viewVersion)
+            {
+                // Our view is the older one: catch up, then route by the new view.
+                await _refreshView(CancellationToken.None);
+            }
+            else
+            {
+                // Theirs is older (it is still learning the view that made it the owner): give it a moment.
+                await Task.Delay(TimeSpan.FromMilliseconds(25 * request.Hops), _runtime.Time);
+            }
             _runtime.Dispatcher.Redispatch(request);
         }
         catch (Exception ex)

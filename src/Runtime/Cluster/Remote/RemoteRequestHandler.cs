@@ -13,12 +13,14 @@ internal sealed class RemoteRequestHandler : ISiloMessageHandler
     private readonly SiloRuntime _runtime;
     private readonly ClusterMembership _membership;
     private readonly IPlacementDirector _placement;
+    private readonly Func<long, CancellationToken, Task> _refreshView;
 
-    public RemoteRequestHandler(SiloRuntime runtime, ClusterMembership membership, IPlacementDirector placement)
+    public RemoteRequestHandler(SiloRuntime runtime, ClusterMembership membership, IPlacementDirector placement, Func<long, CancellationToken, Task> refreshView)
     {
         _runtime = runtime;
         _membership = membership;
         _placement = placement;
+        _refreshView = refreshView;
     }
 
     private long _lastRequestAt;
@@ -45,9 +47,21 @@ internal sealed class RemoteRequestHandler : ISiloMessageHandler
         {
             return WireFormat.EncodeError(new InvalidOperationException($"No grain class has grain type name '{request.Target.Type}' on silo {_membership.LocalSilo}."));
         }
-        if (_runtime.Catalog.IsClosed || (!info.IsStatelessWorker && _placement.OwnerOf(request.Target) != _membership.LocalSilo))
+        if (_runtime.Catalog.IsClosed)
         {
             return WireFormat.EncodeMoved(_membership.View.Version);
+        }
+        if (!info.IsStatelessWorker && _placement.OwnerOf(request.Target) != _membership.LocalSilo)
+        {
+            // The sender may know a newer view (this silo just joined, or missed a notice): catch up before refusing.
+            if (call.SenderViewVersion > _membership.View.Version)
+            {
+                await _refreshView(call.SenderViewVersion, cancellationToken);
+            }
+            if (_placement.OwnerOf(request.Target) != _membership.LocalSilo)
+            {
+                return WireFormat.EncodeMoved(_membership.View.Version);
+            }
         }
 
         var now = _runtime.Time.GetTimestamp();

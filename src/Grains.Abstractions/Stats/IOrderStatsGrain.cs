@@ -1,0 +1,22 @@
+using Granary.Grains.Orders;
+
+namespace Granary.Grains.Stats;
+
+/// <summary>Order figures of one organization (keyed by its id), updated by order grains on every transition.</summary>
+public interface IOrderStatsGrain : IGrainWithStringKey
+{
+    /// <summary>Records a transition; <paramref name="from"/> is null for a new order.</summary>
+    Task Record(OrderTransition transition);
+
+    [ReadOnly]
+    Task<OrderStats> Get();
+}
+
+/// <param name="EventId">The order event's id; a repeated id is ignored.</param>
+/// <param name="TimeZone">IANA id of the organization's zone, for "today".</param>
+public sealed record OrderTransition(string EventId, OrderStatus? From, OrderStatus To, decimal Total, string Currency, DateTimeOffset CreatedAt, DateTimeOffset OccurredAt, string TimeZone);
+
+/// <param name="Date">Today in the organization's time zone.</param>
+/// <param name="TodayOrders">Orders created today.</param>
+/// <param name="TodayRevenue">Totals of today's orders that are not cancelled, per currency.</param>
+public sealed record OrderStats(IReadOnlyDictionary<string, int> ByStatus, DateOnly Date, string TimeZone, int TodayOrders, IReadOnlyDictionary<string, decimal> TodayRevenue);

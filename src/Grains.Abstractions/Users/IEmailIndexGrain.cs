@@ -1,0 +1,21 @@
+namespace Granary.Grains.Users;
+
+/// <summary>
+/// Email uniqueness: one grain per normalised email (<see cref="EmailAddress.Normalize"/>). The grain runs one call at
+/// a time, so of any number of racing claims exactly one wins.
+/// </summary>
+public interface IEmailIndexGrain : IGrainWithStringKey
+{
+    /// <summary>Claims the email for <paramref name="userId"/>; true when it now belongs to that user (also on a repeat).</summary>
+    Task<bool> Claim(string userId);
+
+    /// <summary>The user holding the email, or null.</summary>
+    [ReadOnly]
+    Task<string?> GetUserId();
+}
+
+/// <summary>How emails are compared: trimmed and lower-cased (invariant).</summary>
+public static class EmailAddress
+{
+    public static string Normalize(string email) => email.Trim().ToLowerInvariant();
+}

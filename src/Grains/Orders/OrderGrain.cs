@@ -1,0 +1,211 @@
+using Granary.Grains.Inventory;
+using Granary.Grains.Organizations;
+using Granary.Grains.Stats;
+using Microsoft.Extensions.Logging;
+
+namespace Granary.Grains.Orders;
+
+/// <summary>
+/// One order. Each transition checks <see cref="OrderStateMachine"/>, changes the state and appends its outbox event
+/// in one state write; then it tells the organization's stats grain. A pending order carries a one-shot reminder
+/// that cancels it after the organization's AutoCancelMinutes.
+/// </summary>
+public sealed class OrderGrain(
+    [PersistentState("order")] IPersistentState<OrderState> order,
+    ILogger<OrderGrain> logger) : Grain, IOrderGrain, IRemindable
+{
+    public const string AutoCancelReminder = "auto-cancel";
+    private const int DefaultAutoCancelMinutes = 60;
+
+    public async Task<OrderSnapshot> Create(CreateOrder command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (order.State.Created)
+        {
+            return order.State.ToSnapshot();
+        }
+        var (organizationId, orderId) = SplitKey();
+        var settings = (await GrainFactory.GetGrain<IOrganizationGrain>(organizationId).Get())?.Settings;
+        var now = TimeProvider.GetUtcNow();
+
+        // The reminder goes first: if the write below fails, a tick on a never-created order does nothing, while a
+        // created order without its reminder would stay pending for ever.
+        await RegisterOrUpdateReminder(AutoCancelReminder, TimeSpan.FromMinutes(settings?.AutoCancelMinutes ?? DefaultAutoCancelMinutes));
+
+        var state = new OrderState
+        {
+            Created = true,
+            Id = orderId,
+            OrganizationId = organizationId,
+            Status = OrderStatus.Pending,
+            Lines = [.. command.Lines],
+            Currency = command.Currency.ToUpperInvariant(),
+            Total = command.Lines.Sum(l => l.Quantity * l.UnitPrice),
+            Customer = command.Customer,
+            CustomerEmail = command.Customer.Email.Trim().ToLowerInvariant(),
+            ShippingAddress = command.ShippingAddress,
+            Channel = command.Channel,
+            ExternalId = command.ExternalId,
+            TimeZone = settings?.TimeZone ?? "UTC",
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        return await Save(state, from: null, "order.created");
+    }
+
+    public Task<OrderSnapshot?> Get() => Task.FromResult(order.State.Created ? order.State.ToSnapshot() : null);
+
+    public async Task<OrderSnapshot> Confirm()
+    {
+        var state = Require(OrderAction.Confirm, out var to);
+        await ReserveAllOrNone(state);
+        var snapshot = await Save(state with { Status = to }, state.Status);
+        await UnregisterReminder(AutoCancelReminder);
+        return snapshot;
+    }
+
+    public async Task<OrderSnapshot> Pack()
+    {
+        var state = Require(OrderAction.Pack, out var to);
+        return await Save(state with { Status = to }, state.Status);
+    }
+
+    public async Task<OrderSnapshot> Ship(string trackingNumber)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(trackingNumber);
+        var state = Require(OrderAction.Ship, out var to);
+
+        // Commit before the write: commits are idempotent per order, so a retry after a failed write is safe.
+        await Task.WhenAll(Skus(state).Select(sku => Stock(sku).Commit(state.Id)));
+        return await Save(state with { Status = to, TrackingNumber = trackingNumber }, state.Status);
+    }
+
+    public async Task<OrderSnapshot> Deliver()
+    {
+        var state = Require(OrderAction.Deliver, out var to);
+        return await Save(state with { Status = to }, state.Status);
+    }
+
+    public async Task<OrderSnapshot> Cancel(string reason)
+    {
+        var state = Require(OrderAction.Cancel, out var to);
+        var snapshot = await Save(state with { Status = to, CancelReason = reason }, state.Status);
+
+        // Release after the write: a crash in between leaves stock reserved (visible, fixable), never oversold.
+        if (state.Status == OrderStatus.Confirmed)
+        {
+            await Task.WhenAll(Skus(state).Select(sku => Stock(sku).Release(state.Id)));
+        }
+        await UnregisterReminder(AutoCancelReminder);
+        return snapshot;
+    }
+
+    public Task<IReadOnlyList<OrderEvent>> GetPendingEvents() => Task.FromResult<IReadOnlyList<OrderEvent>>([.. order.State.PendingEvents]);
+
+    public async Task AckEvents(IReadOnlyList<string> eventIds)
+    {
+        var acked = eventIds.ToHashSet(StringComparer.Ordinal);
+        if (!order.State.PendingEvents.Any(e => acked.Contains(e.Id)))
+        {
+            return;
+        }
+        order.State = order.State with { PendingEvents = [.. order.State.PendingEvents.Where(e => !acked.Contains(e.Id))] };
+        await order.WriteStateAsync();
+    }
+
+    public async Task ReceiveReminder(string reminderName, ReminderTick tick)
+    {
+        if (reminderName != AutoCancelReminder)
+        {
+            return;
+        }
+        if (order.State.Created && order.State.Status == OrderStatus.Pending)
+        {
+            OrderLog.AutoCancelling(logger, order.State.OrganizationId, order.State.Id);
+            await Cancel("auto-cancelled: not confirmed in time");
+        }
+        else
+        {
+            await UnregisterReminder(AutoCancelReminder);
+        }
+    }
+
+    private OrderState Require(OrderAction action, out OrderStatus to)
+    {
+        var state = order.State;
+        if (!state.Created)
+        {
+            throw new OrderNotFoundException($"Order {GetPrimaryKeyString()} does not exist.");
+        }
+        to = OrderStateMachine.Next(state.Status, action);
+        return state;
+    }
+
+    /// <summary>Quantities summed per SKU: a reservation is one per order and SKU.</summary>
+    private static Dictionary<string, int> Quantities(OrderState state) =>
+        state.Lines.GroupBy(l => l.Sku, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(l => l.Quantity), StringComparer.Ordinal);
+
+    private static IEnumerable<string> Skus(OrderState state) => Quantities(state).Keys;
+
+    private IInventoryGrain Stock(string sku) => GrainFactory.GetGrain<IInventoryGrain>(InventoryKey.For(order.State.OrganizationId, sku));
+
+    private async Task ReserveAllOrNone(OrderState state)
+    {
+        var reserved = new List<string>();
+        try
+        {
+            foreach (var (sku, quantity) in Quantities(state))
+            {
+                if (!await Stock(sku).Reserve(state.Id, quantity))
+                {
+                    throw InsufficientStockException.For(sku, quantity);
+                }
+                reserved.Add(sku);
+            }
+        }
+        catch
+        {
+            await Task.WhenAll(reserved.Select(sku => Stock(sku).Release(state.Id)));
+            throw;
+        }
+    }
+
+    /// <summary>Writes the new state with its outbox event in one write, then updates the stats.</summary>
+    private async Task<OrderSnapshot> Save(OrderState next, OrderStatus? from, string? eventType = null)
+    {
+        var now = TimeProvider.GetUtcNow();
+        next = next with { UpdatedAt = now };
+        var snapshot = next.ToSnapshot();
+        var change = new OrderEvent(Guid.NewGuid().ToString("N"), eventType ?? OrderStateMachine.EventType(next.Status), now, snapshot);
+        order.State = next with { PendingEvents = [.. next.PendingEvents, change] };
+        await order.WriteStateAsync();
+
+        try
+        {
+            await GrainFactory.GetGrain<IOrderStatsGrain>(next.OrganizationId).Record(
+                new OrderTransition(change.Id, from, next.Status, next.Total, next.Currency, next.CreatedAt, now, next.TimeZone));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The transition is stored; failing the caller now would invite a retry of a move already made.
+            OrderLog.StatsFailed(logger, exception, next.OrganizationId, next.Id);
+        }
+        return snapshot;
+    }
+
+    private (string OrganizationId, string OrderId) SplitKey()
+    {
+        var key = GetPrimaryKeyString();
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? ("", key) : (key[..slash], key[(slash + 1)..]);
+    }
+}
+
+internal static partial class OrderLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Auto-cancelling pending order {OrganizationId}/{OrderId}")]
+    public static partial void AutoCancelling(ILogger logger, string organizationId, string orderId);
+
+    [LoggerMessage(2, LogLevel.Warning, "Order {OrganizationId}/{OrderId} changed but its stats were not updated")]
+    public static partial void StatsFailed(ILogger logger, Exception exception, string organizationId, string orderId);
+}

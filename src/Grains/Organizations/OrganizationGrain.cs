@@ -1,0 +1,159 @@
+using Granary.Grains.Users;
+
+namespace Granary.Grains.Organizations;
+
+/// <summary>The stored shape of an organization: its info, members and API keys (secrets only as hashes).</summary>
+public sealed class OrganizationState
+{
+    public OrganizationInfo? Info { get; set; }
+
+    public List<MemberInfo> Members { get; set; } = [];
+
+    public List<StoredApiKey> ApiKeys { get; set; } = [];
+}
+
+/// <summary>An API key as stored.</summary>
+public sealed record StoredApiKey(string Id, string Name, IReadOnlyList<string> Scopes, string SecretHash, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
+{
+    public ApiKeyInfo ToInfo() => new(Id, Name, Scopes, Prefix, CreatedAt, RevokedAt);
+}
+
+public sealed class OrganizationGrain([PersistentState("organization")] IPersistentState<OrganizationState> org) : Grain, IOrganizationGrain
+{
+    private OrganizationState State => org.State;
+
+    public async Task<OrganizationInfo> Create(CreateOrganization command, string ownerUserId)
+    {
+        if (State.Info is not null)
+        {
+            throw new InvalidOperationException($"Organization {GetPrimaryKeyString()} already exists.");
+        }
+        var now = TimeProvider.GetUtcNow();
+        var owner = await GrainFactory.GetGrain<IUserGrain>(ownerUserId).GetProfile()
+            ?? throw new InvalidOperationException($"User {ownerUserId} doesn't exist.");
+        State.Info = new OrganizationInfo(GetPrimaryKeyString(), command.Name, command.Slug, new OrganizationSettings(), now);
+        State.Members = [new MemberInfo(ownerUserId, owner.Email, owner.Name, OrgRole.Owner, now)];
+        await org.WriteStateAsync();
+        await GrainFactory.GetGrain<IUserGrain>(ownerUserId).AddOrganization(GetPrimaryKeyString());
+        return State.Info;
+    }
+
+    public Task<OrganizationInfo?> Get() => Task.FromResult(State.Info);
+
+    public Task<OrgRole?> GetRole(string userId) => Task.FromResult(Find(userId)?.Role);
+
+    public async Task<OrganizationInfo?> UpdateSettings(OrganizationSettings settings)
+    {
+        if (State.Info is null)
+        {
+            return null;
+        }
+        State.Info = State.Info with { Settings = settings };
+        await org.WriteStateAsync();
+        return State.Info;
+    }
+
+    public Task<IReadOnlyList<MemberInfo>> GetMembers() => Task.FromResult<IReadOnlyList<MemberInfo>>([.. State.Members]);
+
+    public async Task<MemberChange> AddMember(string actorUserId, NewMember member)
+    {
+        if (State.Info is null)
+        {
+            return new MemberChange(MemberChangeStatus.NoOrganization);
+        }
+        var status = MemberRules.CanAdd(Find(actorUserId)?.Role, member.Role);
+        if (status == MemberChangeStatus.Done && Find(member.UserId) is not null)
+        {
+            status = MemberChangeStatus.AlreadyMember;
+        }
+        if (status != MemberChangeStatus.Done)
+        {
+            return new MemberChange(status);
+        }
+        var added = new MemberInfo(member.UserId, member.Email, member.Name, member.Role, TimeProvider.GetUtcNow());
+        State.Members.Add(added);
+        await org.WriteStateAsync();
+        await GrainFactory.GetGrain<IUserGrain>(member.UserId).AddOrganization(GetPrimaryKeyString());
+        return new MemberChange(MemberChangeStatus.Done, added);
+    }
+
+    public async Task<MemberChange> ChangeRole(string actorUserId, string userId, OrgRole role)
+    {
+        if (State.Info is null)
+        {
+            return new MemberChange(MemberChangeStatus.NoOrganization);
+        }
+        if (Find(userId) is not { } current)
+        {
+            return new MemberChange(MemberChangeStatus.NotMember);
+        }
+        var status = MemberRules.CanChange(Find(actorUserId)?.Role, current.Role, role, Owners);
+        if (status != MemberChangeStatus.Done)
+        {
+            return new MemberChange(status);
+        }
+        var changed = current with { Role = role };
+        State.Members[State.Members.IndexOf(current)] = changed;
+        await org.WriteStateAsync();
+        return new MemberChange(MemberChangeStatus.Done, changed);
+    }
+
+    public async Task<MemberChange> RemoveMember(string actorUserId, string userId)
+    {
+        if (State.Info is null)
+        {
+            return new MemberChange(MemberChangeStatus.NoOrganization);
+        }
+        if (Find(userId) is not { } current)
+        {
+            return new MemberChange(MemberChangeStatus.NotMember);
+        }
+        var status = MemberRules.CanRemove(Find(actorUserId)?.Role, actorUserId == userId, current.Role, Owners);
+        if (status != MemberChangeStatus.Done)
+        {
+            return new MemberChange(status);
+        }
+        State.Members.Remove(current);
+        await org.WriteStateAsync();
+        await GrainFactory.GetGrain<IUserGrain>(userId).RemoveOrganization(GetPrimaryKeyString());
+        return new MemberChange(MemberChangeStatus.Done);
+    }
+
+    public async Task<ApiKeyInfo?> CreateApiKey(NewApiKey key)
+    {
+        if (State.Info is null)
+        {
+            return null;
+        }
+        var stored = new StoredApiKey(key.Id, key.Name, key.Scopes, key.SecretHash, key.Prefix, TimeProvider.GetUtcNow(), null);
+        // Index first: a key that is indexed but not listed can't be used by anyone who didn't get its secret,
+        // while a listed key missing from the index would look valid and never work.
+        await GrainFactory.GetGrain<IApiKeyIndexGrain>(key.SecretHash).Register(new ApiKeyGrant(GetPrimaryKeyString(), key.Id, key.Scopes, Revoked: false));
+        State.ApiKeys.Add(stored);
+        await org.WriteStateAsync();
+        return stored.ToInfo();
+    }
+
+    public Task<IReadOnlyList<ApiKeyInfo>> GetApiKeys() => Task.FromResult<IReadOnlyList<ApiKeyInfo>>([.. State.ApiKeys.Select(k => k.ToInfo())]);
+
+    public async Task<bool> RevokeApiKey(string keyId)
+    {
+        var index = State.ApiKeys.FindIndex(k => k.Id == keyId);
+        if (index < 0)
+        {
+            return false;
+        }
+        var key = State.ApiKeys[index];
+        await GrainFactory.GetGrain<IApiKeyIndexGrain>(key.SecretHash).Revoke();
+        if (key.RevokedAt is null)
+        {
+            State.ApiKeys[index] = key with { RevokedAt = TimeProvider.GetUtcNow() };
+            await org.WriteStateAsync();
+        }
+        return true;
+    }
+
+    private int Owners => State.Members.Count(m => m.Role == OrgRole.Owner);
+
+    private MemberInfo? Find(string userId) => State.Members.Find(m => m.UserId == userId);
+}

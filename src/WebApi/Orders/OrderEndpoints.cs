@@ -1,0 +1,117 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Granary.Grains.Orders;
+using Granary.Grains.Organizations;
+using Granary.Runtime;
+using Granary.WebApi.Http;
+using Granary.WebApi.Organizations;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Granary.WebApi.Orders;
+
+/// <summary>
+/// <c>/api/v1/orgs/{org}/orders</c>. Creating needs an Idempotency-Key header: a retry with the same body gets the
+/// first answer (201, same body), the same key with another body a 422. Moves the state machine doesn't allow are a
+/// 409 whose <c>currentStatus</c> extension is the order's current status; a confirm short of stock is a 409 naming the SKU.
+/// </summary>
+internal static class OrderEndpoints
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    public static void MapOrders(IEndpointRouteBuilder app)
+    {
+        var orders = app.MapGroup("/api/v1/orgs/{org}/orders").WithTags("Orders").RequireAuthorization().RequireRateLimiting(RateLimits.Authenticated);
+        orders.MapPost("/", Create).Validate<CreateOrderRequest>().WithName("CreateOrder")
+            .WithSummary("Creates a pending order (member); needs an Idempotency-Key header.")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        orders.MapGet("/", OrderListEndpoint.List).WithName("ListOrders")
+            .WithSummary("Orders newest first, filtered by status, channel, creation time and customer email (cursor pagination).")
+            .ProducesProblem(StatusCodes.Status501NotImplemented);
+        orders.MapGet("/{id}", Get).WithName("GetOrder").WithSummary("One order.");
+        orders.MapPost("/{id}/confirm", Confirm).WithName("ConfirmOrder").WithSummary("Reserves stock for every line or none (member).").ProducesProblem(StatusCodes.Status409Conflict);
+        orders.MapPost("/{id}/pack", Pack).WithName("PackOrder").WithSummary("Marks a confirmed order packed (member).").ProducesProblem(StatusCodes.Status409Conflict);
+        orders.MapPost("/{id}/ship", Ship).Validate<ShipOrderRequest>().WithName("ShipOrder").WithSummary("Ships a packed order with a tracking number (member).").ProducesProblem(StatusCodes.Status409Conflict);
+        orders.MapPost("/{id}/deliver", Deliver).WithName("DeliverOrder").WithSummary("Marks a shipped order delivered (member).").ProducesProblem(StatusCodes.Status409Conflict);
+        orders.MapPost("/{id}/cancel", Cancel).WithName("CancelOrder").WithSummary("Cancels a pending or confirmed order and releases its stock (member).").ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    public static async Task<Results<Created<OrderResponse>, ValidationProblem, ProblemHttpResult>> Create(
+        string org, CreateOrderRequest request, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey, ClaimsPrincipal caller, IGrainFactory grains)
+    {
+        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Member) is ProblemHttpResult denied)
+        {
+            return denied;
+        }
+        if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > 200)
+        {
+            return ApiProblems.Invalid(IdempotencyHeader, $"The {IdempotencyHeader} header is required (at most 200 characters).");
+        }
+        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request))));
+        var result = await grains.GetGrain<IIdempotencyGrain>($"{org}/{idempotencyKey}").CreateOrder(hash, request.ToCommand());
+        if (result.Order is not { } order)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity,
+                title: $"This {IdempotencyHeader} was used with a different request body.",
+                detail: "Use a new key for a new order; retry with the very same body to get the first answer.");
+        }
+        return TypedResults.Created($"/api/v1/orgs/{org}/orders/{order.Id}", OrderResponse.From(order));
+    }
+
+    public static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Get(string org, string id, ClaimsPrincipal caller, IGrainFactory grains)
+    {
+        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
+        {
+            return denied;
+        }
+        return await Order(grains, org, id).Get() is { } order ? TypedResults.Ok(OrderResponse.From(order)) : ApiProblems.NotFound("The order");
+    }
+
+    public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Confirm(string org, string id, ClaimsPrincipal caller, IGrainFactory grains) =>
+        Move(org, id, caller, grains, order => order.Confirm());
+
+    public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Pack(string org, string id, ClaimsPrincipal caller, IGrainFactory grains) =>
+        Move(org, id, caller, grains, order => order.Pack());
+
+    public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Ship(string org, string id, ShipOrderRequest request, ClaimsPrincipal caller, IGrainFactory grains) =>
+        Move(org, id, caller, grains, order => order.Ship(request.TrackingNumber!.Trim()));
+
+    public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Deliver(string org, string id, ClaimsPrincipal caller, IGrainFactory grains) =>
+        Move(org, id, caller, grains, order => order.Deliver());
+
+    public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Cancel(string org, string id, ClaimsPrincipal caller, IGrainFactory grains) =>
+        Move(org, id, caller, grains, order => order.Cancel("cancelled through the API"));
+
+    private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Move(
+        string org, string id, ClaimsPrincipal caller, IGrainFactory grains, Func<IOrderGrain, Task<OrderSnapshot>> move)
+    {
+        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Member) is ProblemHttpResult denied)
+        {
+            return denied;
+        }
+        var order = Order(grains, org, id);
+        try
+        {
+            return TypedResults.Ok(OrderResponse.From(await move(order)));
+        }
+        catch (OrderNotFoundException)
+        {
+            return ApiProblems.NotFound("The order");
+        }
+        catch (OrderTransitionException error)
+        {
+            var current = await order.Get();
+            return ApiProblems.Conflict("The order can't make this move from its current status.", error.Message,
+                new Dictionary<string, object?> { ["currentStatus"] = current?.Status.ToString().ToLowerInvariant() });
+        }
+        catch (InsufficientStockException error)
+        {
+            return ApiProblems.Conflict("Not enough stock to confirm the order; nothing was reserved.", error.Message,
+                new Dictionary<string, object?> { ["sku"] = error.Sku, ["currentStatus"] = "pending" });
+        }
+    }
+
+    private static IOrderGrain Order(IGrainFactory grains, string org, string id) => grains.GetGrain<IOrderGrain>(OrderKey.For(org, id));
+}

@@ -1,0 +1,52 @@
+using System.Security.Claims;
+using Granary.Grains.Orders;
+using Granary.Grains.Organizations;
+using Granary.Runtime;
+using Granary.WebApi.Http;
+using Granary.WebApi.Organizations;
+using Granary.WebApi.Queries;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Granary.WebApi.Orders;
+
+/// <summary><c>GET …/orders</c>: read from SQL (see <see cref="IStateQueries"/>), newest first, keyset cursor.</summary>
+internal static class OrderListEndpoint
+{
+    public static async Task<Results<Ok<OrderPageResponse>, ValidationProblem, ProblemHttpResult>> List(
+        string org, string? status, string? channel, DateTimeOffset? createdFrom, DateTimeOffset? createdTo, string? customerEmail,
+        string? cursor, int? limit, ClaimsPrincipal caller, IGrainFactory grains, HttpContext context, CancellationToken cancellationToken)
+    {
+        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
+        {
+            return denied;
+        }
+        OrderStatus? parsedStatus = null;
+        if (status is not null)
+        {
+            if (!Enum.TryParse<OrderStatus>(status, ignoreCase: true, out var value) || !Enum.IsDefined(value) || int.TryParse(status, out _))
+            {
+                return ApiProblems.Invalid("status", $"status must be one of {string.Join(", ", Enum.GetNames<OrderStatus>().Select(n => n.ToLowerInvariant()))}.");
+            }
+            parsedStatus = value;
+        }
+        if (!Cursors.TryDecodeOrder(cursor, out var after))
+        {
+            return ApiProblems.Invalid("cursor", "cursor is not a cursor this API returned.");
+        }
+        if (limit is < 1 or > 200)
+        {
+            return ApiProblems.Invalid("limit", "limit must be between 1 and 200.");
+        }
+        var queries = StateQueries.For(context);
+        if (!queries.Supported)
+        {
+            return ListProblems.NeedsSql();
+        }
+        var query = new OrderListQuery(org, parsedStatus?.ToString(), channel, createdFrom, createdTo, customerEmail?.Trim().ToLowerInvariant(), after, limit ?? 50);
+        var page = await queries.ListOrdersAsync(query, cancellationToken);
+        var next = page.More && page.Items[^1] is { } last
+            ? Cursors.Encode(new OrderCursor(StateRows.TimeText(last.CreatedAt), OrderKey.For(org, last.Id)))
+            : null;
+        return TypedResults.Ok(new OrderPageResponse([.. page.Items.Select(OrderResponse.From)], next));
+    }
+}

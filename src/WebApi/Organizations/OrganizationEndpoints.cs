@@ -1,0 +1,66 @@
+using System.Security.Claims;
+using Granary.Grains.Organizations;
+using Granary.Runtime;
+using Granary.WebApi.Auth;
+using Granary.WebApi.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Granary.WebApi.Organizations;
+
+/// <summary><c>/api/v1/orgs</c>: create an organization, read it, change its settings.</summary>
+internal static class OrganizationEndpoints
+{
+    public static void MapOrganizations(IEndpointRouteBuilder app)
+    {
+        var orgs = app.MapGroup("/api/v1/orgs").WithTags("Organizations").RequireAuthorization().RequireRateLimiting(RateLimits.Authenticated);
+        orgs.MapPost("", Create).Validate<CreateOrganizationRequest>()
+            .WithName("CreateOrganization").WithSummary("Creates an organization; the caller becomes its owner.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        orgs.MapGet("/{org}", Get)
+            .WithName("GetOrganization").WithSummary("The organization (any member or API key of it).");
+        orgs.MapPatch("/{org}/settings", UpdateSettings).Validate<UpdateSettingsRequest>()
+            .WithName("UpdateOrganizationSettings").WithSummary("Changes settings (admin or owner); fields left out keep their value.");
+    }
+
+    public static async Task<Results<Created<OrganizationResponse>, ProblemHttpResult>> Create(
+        CreateOrganizationRequest request, ClaimsPrincipal caller, IGrainFactory grains)
+    {
+        if (caller.UserId() is not { } userId)
+        {
+            return ApiProblems.Forbidden("API keys can't create organizations.");
+        }
+        var orgId = Guid.NewGuid().ToString("N");
+        if (!await grains.GetGrain<ISlugIndexGrain>(request.Slug!).Claim(orgId))
+        {
+            return ApiProblems.Conflict("An organization with this slug already exists.");
+        }
+        var info = await grains.GetGrain<IOrganizationGrain>(orgId).Create(new CreateOrganization(request.Name!.Trim(), request.Slug!), userId);
+        return TypedResults.Created($"/api/v1/orgs/{orgId}", OrganizationResponse.From(info));
+    }
+
+    public static async Task<Results<Ok<OrganizationResponse>, ProblemHttpResult>> Get(string org, ClaimsPrincipal caller, IGrainFactory grains)
+    {
+        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
+        {
+            return denied;
+        }
+        return await grains.GetGrain<IOrganizationGrain>(org).Get() is { } info
+            ? TypedResults.Ok(OrganizationResponse.From(info))
+            : ApiProblems.NotFound("The organization");
+    }
+
+    public static async Task<Results<Ok<OrganizationResponse>, ProblemHttpResult>> UpdateSettings(
+        string org, UpdateSettingsRequest request, ClaimsPrincipal caller, IGrainFactory grains)
+    {
+        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Admin) is ProblemHttpResult denied)
+        {
+            return denied;
+        }
+        var grain = grains.GetGrain<IOrganizationGrain>(org);
+        if (await grain.Get() is not { } current || await grain.UpdateSettings(request.ApplyTo(current.Settings)) is not { } updated)
+        {
+            return ApiProblems.NotFound("The organization");
+        }
+        return TypedResults.Ok(OrganizationResponse.From(updated));
+    }
+}

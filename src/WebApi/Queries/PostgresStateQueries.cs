@@ -1,0 +1,82 @@
+using Granary.Grains.Inventory;
+using Granary.Grains.Orders;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Granary.WebApi.Queries;
+
+/// <summary>Lists from PostgreSQL (payload is jsonb; <c>payload->>'field'</c> reads text).</summary>
+internal sealed class PostgresStateQueries(string connectionString) : IStateQueries, IAsyncDisposable
+{
+    private static readonly OrderListSql Sql = new(f => $"(payload->>'{f}')", p => "@" + p, "(payload - 'pendingEvents')::text");
+    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
+    private readonly SemaphoreSlim _indexLock = new(1, 1);
+    private bool _indexed;
+
+    public bool Supported => true;
+
+    public async Task<Page<OrderSnapshot>> ListOrdersAsync(OrderListQuery query, CancellationToken cancellationToken)
+    {
+        await EnsureIndexesAsync(cancellationToken);
+        await using var command = _dataSource.CreateCommand(Sql.Orders);
+        Text(command, "org", query.OrganizationId);
+        Text(command, "status", query.Status);
+        Text(command, "channel", query.Channel);
+        Text(command, "email", query.CustomerEmail);
+        Text(command, "from", query.CreatedFrom is { } from ? StateRows.TimeText(from) : null);
+        Text(command, "to", query.CreatedTo is { } to ? StateRows.TimeText(to) : null);
+        Text(command, "afterAt", query.After?.CreatedAt);
+        Text(command, "afterKey", query.After?.GrainKey);
+        command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = query.Limit + 1 });
+        var items = new List<OrderSnapshot>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(StateRows.Order(reader.GetString(0)));
+        }
+        return items.Count > query.Limit ? new(items[..query.Limit], true) : new(items, false);
+    }
+
+    public async Task<Page<StockLevel>> ListInventoryAsync(string organizationId, string? afterSku, int limit, CancellationToken cancellationToken)
+    {
+        await EnsureIndexesAsync(cancellationToken);
+        await using var command = _dataSource.CreateCommand(Sql.Inventory);
+        Text(command, "org", organizationId);
+        Text(command, "after", afterSku);
+        command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = limit + 1 });
+        var items = new List<StockLevel>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(StateRows.Stock(reader.GetString(0)));
+        }
+        return items.Count > limit ? new(items[..limit], true) : new(items, false);
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    private static void Text(NpgsqlCommand command, string name, string? value) =>
+        command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value });
+
+    private async Task EnsureIndexesAsync(CancellationToken cancellationToken)
+    {
+        if (_indexed)
+        {
+            return;
+        }
+        await _indexLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_indexed)
+            {
+                await using var command = _dataSource.CreateCommand(Sql.Indexes);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                _indexed = true;
+            }
+        }
+        finally
+        {
+            _indexLock.Release();
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.Runtime.CompilerServices;
+using Granary.Grains.Inventory;
+using Granary.Grains.Orders;
+using Microsoft.Extensions.Configuration;
+
+namespace Granary.WebApi.Queries;
+
+/// <summary>
+/// Picks the list implementation from <c>Granary:Storage:Provider</c>: Sqlite, Postgres, or Memory — memory storage
+/// has no table to query, so lists answer 501 there instead of scanning grains. One instance per configuration
+/// root (the app's), built on first use; a registered <see cref="IStateQueries"/> service wins.
+/// </summary>
+internal static class StateQueries
+{
+    private static readonly ConditionalWeakTable<IConfiguration, IStateQueries> Instances = [];
+
+    public static IStateQueries For(HttpContext context)
+    {
+        if (context.RequestServices.GetService<IStateQueries>() is { } registered)
+        {
+            return registered;
+        }
+        var configuration = context.RequestServices.GetRequiredService<IConfiguration>();
+        return Instances.GetValue(configuration, Create);
+    }
+
+    /// <summary>Registers the implementation the configuration names (optional: <see cref="For"/> builds it otherwise).</summary>
+    public static IServiceCollection AddStateQueries(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddSingleton(Create(configuration));
+
+    private static IStateQueries Create(IConfiguration configuration)
+    {
+        var storage = configuration.GetSection("Granary:Storage");
+        return storage["Provider"]?.ToLowerInvariant() switch
+        {
+            "postgres" or "postgresql" => new PostgresStateQueries(storage["Postgres:ConnectionString"]
+                ?? throw new InvalidOperationException("Granary:Storage:Postgres:ConnectionString is required for lists on PostgreSQL.")),
+            "memory" => new UnsupportedStateQueries(),
+            _ => new SqliteStateQueries(storage["Sqlite:Path"] is { Length: > 0 } path ? path : "data/granary.db"),
+        };
+    }
+
+    private sealed class UnsupportedStateQueries : IStateQueries
+    {
+        public bool Supported => false;
+
+        public Task<Page<OrderSnapshot>> ListOrdersAsync(OrderListQuery query, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("Lists need SQL storage.");
+
+        public Task<Page<StockLevel>> ListInventoryAsync(string organizationId, string? afterSku, int limit, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("Lists need SQL storage.");
+    }
+}
+
+/// <summary>The 501 lists answer on memory storage.</summary>
+internal static class ListProblems
+{
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NeedsSql() => TypedResults.Problem(
+        statusCode: StatusCodes.Status501NotImplemented,
+        title: "Lists need SQL storage.",
+        detail: "This silo keeps grain state in memory (Granary:Storage:Provider = Memory); lists are read from SQL, so they work on Sqlite or Postgres storage only.");
+}
