@@ -1,0 +1,32 @@
+using Granary.Grains.Orders;
+
+namespace Granary.Grains.Tests.Orders;
+
+/// <summary>Orders and helpers shared by the order grain tests.</summary>
+internal static class OrderFixtures
+{
+    public static CreateOrder Order(params (string Sku, int Quantity)[] lines) => new(
+        [.. lines.Select(l => new OrderLine(l.Sku, l.Quantity, 2.50m))],
+        "EUR",
+        new Customer("Ada@Example.com", "Ada"),
+        new Address("1 Main St", null, "Lyon", null, "69001", "FR"),
+        Channel: "web");
+
+    public static IOrderGrain OrderGrain(this IGrainFactory grains, string orgId, string orderId) =>
+        grains.GetGrain<IOrderGrain>(OrderKey.For(orgId, orderId));
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails naming <paramref name="what"/> after 10 s.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, Action? betweenTries = null)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out after 10 s waiting for {what}.");
+            }
+            betweenTries?.Invoke();
+            await Task.Delay(20);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Granary.WebApi.Tests.Infrastructure;
+
+/// <summary>
+/// The whole silo (runtime + API) in the test process, on the storage the test chooses (memory, SQLite file,
+/// PostgreSQL), with a fresh signing key. One factory per test keeps tests apart.
+/// </summary>
+public sealed class ApiFactory(ApiStorage storage) : WebApplicationFactory<Program>
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("granary-api-").FullName;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.UseSetting("Granary:Auth:SigningKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        builder.UseSetting("Granary:Reminders:Provider", "Memory");
+        switch (storage)
+        {
+            case ApiStorage.Sqlite:
+                builder.UseSetting("Granary:Storage:Provider", "Sqlite");
+                builder.UseSetting("Granary:Storage:Sqlite:Path", Path.Combine(_directory, "granary.db"));
+                break;
+            case ApiStorage.Postgres:
+                builder.UseSetting("Granary:Storage:Provider", "Postgres");
+                builder.UseSetting("Granary:Storage:Postgres:ConnectionString", TestDatabase.PostgresConnectionString);
+                break;
+            default:
+                builder.UseSetting("Granary:Storage:Provider", "Memory");
+                break;
+        }
+    }
+
+    /// <summary>A client with <paramref name="accessToken"/> as its bearer token.</summary>
+    public HttpClient ClientWith(string accessToken)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        return client;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+/// <summary>Which grain storage the API runs on.</summary>
+public enum ApiStorage
+{
+    Memory,
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>Where API tests find PostgreSQL (scripts/services.sh starts it).</summary>
+public static class TestDatabase
+{
+    public static string PostgresConnectionString { get; } =
+        Environment.GetEnvironmentVariable("GRANARY_TEST_POSTGRES")
+        ?? "Host=127.0.0.1;Port=55432;Username=granary;Password=granary;Database=granary_test";
+}
+
+/// <summary>JSON helpers for tests.</summary>
+public static class HttpJson
+{
+    public static async Task<T> ReadAsync<T>(this HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<T>())!;
+}

@@ -1,0 +1,174 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Granary.WebApi.Tests.Infrastructure;
+
+namespace Granary.WebApi.Tests.Organizations;
+
+public sealed class OrganizationApiTests
+{
+    [Theory]
+    [InlineData(ApiStorage.Memory)]
+    [InlineData(ApiStorage.Sqlite)]
+    [InlineData(ApiStorage.Postgres)]
+    public async Task CreateGetAndUpdateSettings_RoundTrips(ApiStorage storage)
+    {
+        using var factory = new ApiFactory(storage);
+        var owner = await factory.RegisterAndLoginAsync();
+        var slug = ApiSteps.UniqueSlug();
+        var created = await owner.Client.PostAsJsonAsync("/api/v1/orgs", new { name = "Acme", slug });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var orgId = (await created.ReadAsync<JsonElement>()).GetProperty("id").GetString()!;
+
+        var org = await (await owner.Client.GetAsync($"/api/v1/orgs/{orgId}")).ReadAsync<JsonElement>();
+        Assert.Equal(slug, org.GetProperty("slug").GetString());
+        Assert.Equal(60, org.GetProperty("settings").GetProperty("autoCancelMinutes").GetInt32());
+
+        var patched = await owner.Client.PatchAsJsonAsync($"/api/v1/orgs/{orgId}/settings", new { autoCancelMinutes = 30, timeZone = "Europe/Paris" });
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        var settings = (await (await owner.Client.GetAsync($"/api/v1/orgs/{orgId}")).ReadAsync<JsonElement>()).GetProperty("settings");
+        Assert.Equal(30, settings.GetProperty("autoCancelMinutes").GetInt32());
+        Assert.Equal("Europe/Paris", settings.GetProperty("timeZone").GetString());
+        Assert.True(settings.GetProperty("dailySummary").GetBoolean());
+
+        var duplicate = await owner.Client.PostAsJsonAsync("/api/v1/orgs", new { name = "Other", slug });
+        await duplicate.AssertProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task UpdateSettings_BadTimeZone_Is400NamingTimeZone()
+    {
+        using var factory = new ApiFactory(ApiStorage.Memory);
+        var owner = await factory.RegisterAndLoginAsync();
+        var orgId = await owner.CreateOrganizationAsync();
+        var response = await owner.Client.PatchAsJsonAsync($"/api/v1/orgs/{orgId}/settings", new { timeZone = "Mars/Olympus" });
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("timeZone", out _));
+    }
+
+    [Theory]
+    [InlineData(ApiStorage.Memory)]
+    [InlineData(ApiStorage.Sqlite)]
+    [InlineData(ApiStorage.Postgres)]
+    public async Task Members_AddChangeRemove_KeepsTheLastOwner(ApiStorage storage)
+    {
+        using var factory = new ApiFactory(storage);
+        var owner = await factory.RegisterAndLoginAsync();
+        var other = await factory.RegisterAndLoginAsync();
+        var orgId = await owner.CreateOrganizationAsync();
+        var members = $"/api/v1/orgs/{orgId}/members";
+
+        // The last owner can neither be demoted nor leave.
+        await (await owner.Client.PatchAsJsonAsync($"{members}/{owner.UserId}", new { role = "admin" })).AssertProblemAsync(HttpStatusCode.Conflict);
+        await (await owner.Client.DeleteAsync($"{members}/{owner.UserId}")).AssertProblemAsync(HttpStatusCode.Conflict);
+
+        await owner.AddMemberAsync(orgId, other, "member");
+        await (await owner.Client.PostAsJsonAsync(members, new { email = other.Email, role = "viewer" })).AssertProblemAsync(HttpStatusCode.Conflict);
+        var unknown = await owner.Client.PostAsJsonAsync(members, new { email = ApiSteps.UniqueEmail(), role = "viewer" });
+        await unknown.AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
+
+        var list = await (await owner.Client.GetAsync(members)).ReadAsync<JsonElement>();
+        Assert.Equal(2, list.GetArrayLength());
+
+        // With a second owner, the first may step down.
+        var promoted = await owner.Client.PatchAsJsonAsync($"{members}/{other.UserId}", new { role = "owner" });
+        Assert.Equal("owner", (await promoted.ReadAsync<JsonElement>()).GetProperty("role").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await owner.Client.PatchAsJsonAsync($"{members}/{owner.UserId}", new { role = "admin" })).StatusCode);
+
+        // An admin can't remove an owner; the owner leaving alone is the last owner again.
+        await (await owner.Client.DeleteAsync($"{members}/{other.UserId}")).AssertProblemAsync(HttpStatusCode.Forbidden);
+        await (await other.Client.DeleteAsync($"{members}/{other.UserId}")).AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.NoContent, (await other.Client.DeleteAsync($"{members}/{owner.UserId}")).StatusCode);
+        await (await owner.Client.GetAsync($"/api/v1/orgs/{orgId}")).AssertProblemAsync(HttpStatusCode.NotFound);
+        var me = await (await owner.Client.GetAsync("/auth/me")).ReadAsync<JsonElement>();
+        Assert.Equal(0, me.GetProperty("organizations").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Members_AdminCannotGrantOwner()
+    {
+        using var factory = new ApiFactory(ApiStorage.Memory);
+        var owner = await factory.RegisterAndLoginAsync();
+        var admin = await factory.RegisterAndLoginAsync();
+        var third = await factory.RegisterAndLoginAsync();
+        var orgId = await owner.CreateOrganizationAsync();
+        await owner.AddMemberAsync(orgId, admin, "admin");
+        var response = await admin.Client.PostAsJsonAsync($"/api/v1/orgs/{orgId}/members", new { email = third.Email, role = "owner" });
+        await response.AssertProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Theory]
+    [InlineData(ApiStorage.Memory)]
+    [InlineData(ApiStorage.Sqlite)]
+    [InlineData(ApiStorage.Postgres)]
+    public async Task ApiKey_WorksAsBearerUntilRevoked(ApiStorage storage)
+    {
+        using var factory = new ApiFactory(storage);
+        var owner = await factory.RegisterAndLoginAsync();
+        var orgId = await owner.CreateOrganizationAsync();
+        var created = await owner.Client.PostAsJsonAsync($"/api/v1/orgs/{orgId}/api-keys", new { name = "shop", scopes = new[] { "read" } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var key = await created.ReadAsync<JsonElement>();
+        var secret = key.GetProperty("key").GetString()!;
+        Assert.StartsWith("gk_", secret);
+
+        var machine = factory.ClientWith(secret);
+        Assert.Equal(HttpStatusCode.OK, (await machine.GetAsync($"/api/v1/orgs/{orgId}")).StatusCode);
+        // A read key acts as a viewer: admin endpoints are 403.
+        await (await machine.GetAsync($"/api/v1/orgs/{orgId}/api-keys")).AssertProblemAsync(HttpStatusCode.Forbidden);
+
+        var listed = await (await owner.Client.GetAsync($"/api/v1/orgs/{orgId}/api-keys")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain(secret, listed);
+        Assert.Contains(key.GetProperty("id").GetString()!, listed);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await owner.Client.DeleteAsync($"/api/v1/orgs/{orgId}/api-keys/{key.GetProperty("id").GetString()}")).StatusCode);
+        await (await machine.GetAsync($"/api/v1/orgs/{orgId}")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        await (await factory.ClientWith("gk_made-up").GetAsync($"/api/v1/orgs/{orgId}")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Theory]
+    [InlineData(ApiStorage.Memory)]
+    [InlineData(ApiStorage.Sqlite)]
+    [InlineData(ApiStorage.Postgres)]
+    public async Task TenantIsolation_OtherOrgMemberGets404_ViewerGets403(ApiStorage storage)
+    {
+        using var factory = new ApiFactory(storage);
+        var ownerA = await factory.RegisterAndLoginAsync();
+        var ownerB = await factory.RegisterAndLoginAsync();
+        var viewer = await factory.RegisterAndLoginAsync();
+        await ownerA.CreateOrganizationAsync("A");
+        var orgB = await ownerB.CreateOrganizationAsync("B");
+        await ownerB.AddMemberAsync(orgB, viewer, "viewer");
+
+        foreach (var (method, path, body, adminOnly) in Endpoints(orgB, ownerB.UserId))
+        {
+            var outsider = await ownerA.Client.SendAsync(Request(method, path, body));
+            await outsider.AssertProblemAsync(HttpStatusCode.NotFound);
+            var asViewer = await viewer.Client.SendAsync(Request(method, path, body));
+            if (adminOnly)
+            {
+                await asViewer.AssertProblemAsync(HttpStatusCode.Forbidden);
+            }
+            else
+            {
+                Assert.True(asViewer.IsSuccessStatusCode, $"{method} {path} as viewer: {asViewer.StatusCode}");
+            }
+        }
+    }
+
+    internal static IEnumerable<(HttpMethod Method, string Path, object? Body, bool AdminOnly)> Endpoints(string org, string userId) =>
+    [
+        (HttpMethod.Get, $"/api/v1/orgs/{org}", null, false),
+        (HttpMethod.Patch, $"/api/v1/orgs/{org}/settings", new { dailySummary = false }, true),
+        (HttpMethod.Get, $"/api/v1/orgs/{org}/members", null, false),
+        (HttpMethod.Post, $"/api/v1/orgs/{org}/members", new { email = "x@example.com", role = "member" }, true),
+        (HttpMethod.Patch, $"/api/v1/orgs/{org}/members/{userId}", new { role = "admin" }, true),
+        (HttpMethod.Delete, $"/api/v1/orgs/{org}/members/{userId}", null, true),
+        (HttpMethod.Post, $"/api/v1/orgs/{org}/api-keys", new { name = "k", scopes = new[] { "read" } }, true),
+        (HttpMethod.Get, $"/api/v1/orgs/{org}/api-keys", null, true),
+        (HttpMethod.Delete, $"/api/v1/orgs/{org}/api-keys/{Guid.NewGuid():N}", null, true),
+    ];
+
+    private static HttpRequestMessage Request(HttpMethod method, string path, object? body) =>
+        new(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+}
