@@ -42,7 +42,7 @@ internal static class InventoryEndpoints
         {
             return ApiProblems.Invalid("limit", "limit must be between 1 and 200.");
         }
-        var queries = StateQueries.For(context);
+        var queries = context.RequestServices.GetRequiredService<IStateQueries>();
         if (!queries.Supported)
         {
             return ListProblems.NeedsSql();

@@ -37,7 +37,7 @@ internal static class OrderListEndpoint
         {
             return ApiProblems.Invalid("limit", "limit must be between 1 and 200.");
         }
-        var queries = StateQueries.For(context);
+        var queries = context.RequestServices.GetRequiredService<IStateQueries>();
         if (!queries.Supported)
         {
             return ListProblems.NeedsSql();

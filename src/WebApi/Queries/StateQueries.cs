@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Granary.Grains.Inventory;
 using Granary.Grains.Orders;
 using Microsoft.Extensions.Configuration;
@@ -7,26 +6,13 @@ namespace Granary.WebApi.Queries;
 
 /// <summary>
 /// Picks the list implementation from <c>Granary:Storage:Provider</c>: Sqlite, Postgres, or Memory — memory storage
-/// has no table to query, so lists answer 501 there instead of scanning grains. One instance per configuration
-/// root (the app's), built on first use; a registered <see cref="IStateQueries"/> service wins.
+/// has no table to query, so lists answer 501 there instead of scanning grains.
 /// </summary>
 internal static class StateQueries
 {
-    private static readonly ConditionalWeakTable<IConfiguration, IStateQueries> Instances = [];
-
-    public static IStateQueries For(HttpContext context)
-    {
-        if (context.RequestServices.GetService<IStateQueries>() is { } registered)
-        {
-            return registered;
-        }
-        var configuration = context.RequestServices.GetRequiredService<IConfiguration>();
-        return Instances.GetValue(configuration, Create);
-    }
-
-    /// <summary>Registers the implementation the configuration names (optional: <see cref="For"/> builds it otherwise).</summary>
-    public static IServiceCollection AddStateQueries(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddSingleton(Create(configuration));
+    /// <summary>Registers the implementation the configuration names, built on first use.</summary>
+    public static IServiceCollection AddStateQueries(this IServiceCollection services) =>
+        services.AddSingleton(sp => Create(sp.GetRequiredService<IConfiguration>()));
 
     private static IStateQueries Create(IConfiguration configuration)
     {
