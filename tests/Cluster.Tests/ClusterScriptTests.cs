@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text.Json;
+using Granary.Cluster.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Granary.Cluster.Tests;
+
+/// <summary>scripts/cluster.sh as people use it: silos behind nginx on one port, scaled up and down, then stopped.</summary>
+public sealed class ClusterScriptTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("granary-cluster-script-").FullName;
+    private readonly Dictionary<string, string> _environment = PortEnvironment();
+
+    [Fact]
+    public async Task ClusterScript_RunsSilosBehindNginx_ScalesAndStops()
+    {
+        await TestServices.RequireBothAsync();
+
+        await RunAsync("up", "2");
+        var proxy = $"http://127.0.0.1:{_environment["GRANARY_PROXY_PORT"]}";
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var answered = new HashSet<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            using var response = await http.GetAsync($"{proxy}/health/ready");
+            Assert.True(response.IsSuccessStatusCode, $"the proxy answered {(int)response.StatusCode}");
+            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            answered.Add(body.RootElement.GetProperty("silo").GetString()!);
+        }
+        Assert.Equal(["silo-1", "silo-2"], answered.Order());
+        Assert.Equal(0, (await RunAsync("status")).ExitCode);
+
+        await RunAsync("up", "3");
+        Assert.Contains("3 active silos", (await RunAsync("status")).Output);
+
+        await RunAsync("down");
+        Assert.NotEqual(0, (await RunAsync("status", expectSuccess: false)).ExitCode);
+    }
+
+    private async Task<(int ExitCode, string Output)> RunAsync(string command, string? count = null, bool expectSuccess = true)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepositoryRoot() };
+        start.ArgumentList.Add("scripts/cluster.sh");
+        start.ArgumentList.Add(command);
+        if (count is not null)
+        {
+            start.ArgumentList.Add(count);
+            if (File.Exists(Path.Combine(RepositoryRoot(), "src/Silo/bin/Release/net10.0/Granary.Silo.dll")))
+            {
+                start.ArgumentList.Add("--no-build");
+            }
+        }
+        start.ArgumentList.Add("--dir");
+        start.ArgumentList.Add(_directory);
+        foreach (var (key, value) in _environment)
+        {
+            start.Environment[key] = value;
+        }
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        var text = await stdout + await stderr;
+        output.WriteLine($"$ cluster.sh {command} {count}\n{text}");
+        if (expectSuccess && process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"cluster.sh {command} {count} exited with {process.ExitCode}:\n{text}");
+        }
+        return (process.ExitCode, text);
+    }
+
+    /// <summary>Ports of this run's own: a free proxy port and free blocks for the silos' HTTP and silo ports.</summary>
+    private static Dictionary<string, string> PortEnvironment() => new()
+    {
+        ["GRANARY_PROXY_PORT"] = FreeBlock(1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["GRANARY_HTTP_BASE"] = FreeBlock(4).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["GRANARY_SILO_BASE"] = FreeBlock(4).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["GRANARY_CLUSTER_ID"] = $"script{Guid.NewGuid():N}"[..14],
+    };
+
+    private static int FreeBlock(int size)
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var start = Random.Shared.Next(20000, 60000);
+            if (Enumerable.Range(start, size).All(IsFree))
+            {
+                return start;
+            }
+        }
+        throw new InvalidOperationException("No free block of loopback ports found.");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(System.Net.IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "App.sln")))
+        {
+            directory = directory.Parent;
+        }
+        return directory?.FullName ?? throw new InvalidOperationException("No App.sln above the test's folder.");
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            RunAsync("down", expectSuccess: false).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+}
