@@ -33,12 +33,18 @@ public interface ICallerGrain : IGrainWithStringKey
     Task<IReadOnlyList<string?>> ReadContext(string key, string calleeKey);
 
     Task<string?> ReadContextHere(string key);
+
+    /// <summary>Starts, without awaiting it, a call to <paramref name="otherKey"/> that calls back here after <paramref name="delay"/>.</summary>
+    Task FireAndForgetCallBack(string otherKey, TimeSpan delay);
+
+    /// <summary>Waits <paramref name="delay"/>, then pings <paramref name="originKey"/> and logs how that went.</summary>
+    Task CallBackAfter(string originKey, TimeSpan delay);
 }
 
 /// <summary>An exception type only tests throw, to check that type and message reach the caller.</summary>
 public sealed class GrainTestException(string message) : Exception(message);
 
-public sealed class CallerGrain : Grain, ICallerGrain
+public sealed class CallerGrain(EventLog log) : Grain, ICallerGrain
 {
     private bool _lastWaitCancelled;
 
@@ -85,4 +91,23 @@ public sealed class CallerGrain : Grain, ICallerGrain
     }
 
     public Task<string?> ReadContextHere(string key) => Task.FromResult(RequestContext.Get(key));
+
+    public Task FireAndForgetCallBack(string otherKey, TimeSpan delay)
+    {
+        _ = GrainFactory.GetGrain<ICallerGrain>(otherKey).CallBackAfter(GetPrimaryKeyString(), delay);
+        return Task.CompletedTask;
+    }
+
+    public async Task CallBackAfter(string originKey, TimeSpan delay)
+    {
+        await Task.Delay(delay);
+        try
+        {
+            log.Add($"callback {await GrainFactory.GetGrain<ICallerGrain>(originKey).Ping()}");
+        }
+        catch (DeadlockException)
+        {
+            log.Add("callback deadlock");
+        }
+    }
 }

@@ -67,6 +67,21 @@ public sealed class TurnExecutionTests
     }
 
     [Fact]
+    public async Task CallBackFromACallThatWasNotAwaited_IsNoCycle_AndWaitsItsTurn()
+    {
+        var log = new EventLog();
+        await using var cluster = await ClusterFactory.StartAsync(log);
+        var a = cluster.GrainFactory.GetGrain<ICallerGrain>("forgetful-a");
+
+        await a.FireAndForgetCallBack("forgetful-b", TimeSpan.FromMilliseconds(100));
+        // A is busy with another request when B calls back: B waits for its turn instead of failing as a cycle.
+        Assert.Equal("waited", await a.Wait(TimeSpan.FromMilliseconds(400), CancellationToken.None));
+
+        await log.WaitUntilAsync(e => e.Any(x => x.StartsWith("callback", StringComparison.Ordinal)), "B's call back to A");
+        Assert.Equal(["callback pong from forgetful-a"], log.Entries);
+    }
+
+    [Fact]
     public async Task CallPastItsDeadline_FailsWithTimeout_AndCancelsTheGrainsToken()
     {
         await using var cluster = await ClusterFactory.StartAsync(new EventLog(), o => o.ConfigureSilo = s =>
