@@ -12,5 +12,7 @@ internal static class EndpointGroups
         Inventory.InventoryEndpoints.MapInventory,
         Orders.OrderEndpoints.MapOrders,
         Stats.StatsEndpoints.MapStats,
+        Channels.ChannelEndpoints.MapChannels,
+        Channels.InboundHookEndpoints.MapInboundHooks,
     ];
 }

@@ -1,0 +1,128 @@
+using Granary.Grains.Orders;
+using Microsoft.Extensions.Logging;
+
+namespace Granary.Grains.Channels;
+
+/// <summary>The stored shape of a channel. <see cref="Secret"/> is kept as is: HMAC verification needs the key itself.</summary>
+public sealed record ChannelState
+{
+    public bool Created { get; init; }
+
+    public string OrganizationId { get; init; } = "";
+
+    public ChannelKind Kind { get; init; }
+
+    public string Name { get; init; } = "";
+
+    public string Secret { get; init; } = "";
+
+    public bool Enabled { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset? SecretRotatedAt { get; init; }
+}
+
+/// <summary>
+/// One sales channel. Inbound payloads are verified here (the secret never leaves the grain), normalised, and become
+/// orders through the same idempotency grain as <c>POST …/orders</c>, keyed
+/// "{orgId}/channel:{channelId}:{externalId}" with a fixed body hash: a repeat of an external id returns the first
+/// order even when the channel resends an edited payload.
+/// </summary>
+public sealed partial class ChannelGrain(
+    [PersistentState("channel")] IPersistentState<ChannelState> channel,
+    ILogger<ChannelGrain> logger) : Grain, IChannelGrain
+{
+    private const string ExternalIdHash = "channel-external-id";
+
+    public async Task<ChannelInfo?> Create(NewChannel command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentException.ThrowIfNullOrEmpty(command.Secret);
+        if (channel.State.Created)
+        {
+            return null;
+        }
+        channel.State = new ChannelState
+        {
+            Created = true,
+            OrganizationId = command.OrganizationId,
+            Kind = command.Kind,
+            Name = command.Name,
+            Secret = command.Secret,
+            Enabled = true,
+            CreatedAt = TimeProvider.GetUtcNow(),
+        };
+        return await Save();
+    }
+
+    public Task<ChannelInfo?> Get() => Task.FromResult(channel.State.Created ? Info() : null);
+
+    public async Task<ChannelInfo?> RotateSecret(string newSecret)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(newSecret);
+        if (!channel.State.Created)
+        {
+            return null;
+        }
+        channel.State = channel.State with { Secret = newSecret, SecretRotatedAt = TimeProvider.GetUtcNow() };
+        return await Save();
+    }
+
+    public async Task<ChannelInfo?> Disable()
+    {
+        if (!channel.State.Created)
+        {
+            return null;
+        }
+        channel.State = channel.State with { Enabled = false };
+        return await Save();
+    }
+
+    public async Task<ChannelReceiveResult> Receive(string? timestamp, string? signature, byte[] body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var state = channel.State;
+        if (!state.Created || !state.Enabled)
+        {
+            LogRefused(GetPrimaryKeyString(), state.Created ? "disabled" : "unknown");
+            return new ChannelReceiveResult(ChannelReceiveStatus.Unauthorized);
+        }
+        var check = ChannelSignature.Verify(state.Secret, timestamp, signature, body, TimeProvider.GetUtcNow());
+        if (check != SignatureCheck.Valid)
+        {
+            LogRefused(GetPrimaryKeyString(), check.ToString());
+            return new ChannelReceiveResult(ChannelReceiveStatus.Unauthorized);
+        }
+
+        NormalizedOrder normalized;
+        try
+        {
+            normalized = ChannelPayloads.Normalize(state.Kind, body);
+        }
+        catch (ChannelPayloadException error)
+        {
+            return new ChannelReceiveResult(ChannelReceiveStatus.Invalid, Field: error.Field, Error: error.Message);
+        }
+
+        var channelId = GetPrimaryKeyString();
+        var command = normalized.Command with { Channel = channelId, ExternalId = normalized.ExternalId };
+        var key = $"{state.OrganizationId}/channel:{channelId}:{normalized.ExternalId}";
+        var result = await GrainFactory.GetGrain<IIdempotencyGrain>(key).CreateOrder(ExternalIdHash, command);
+        return new ChannelReceiveResult(result.Outcome == IdempotentOutcome.Created ? ChannelReceiveStatus.Created : ChannelReceiveStatus.Existing, result.Order);
+    }
+
+    private ChannelInfo Info() => new(GetPrimaryKeyString(), channel.State.OrganizationId, channel.State.Kind, channel.State.Name, channel.State.Enabled, channel.State.CreatedAt);
+
+    /// <summary>Writes the state, then the organization's list entry (a retried call rewrites both).</summary>
+    private async Task<ChannelInfo> Save()
+    {
+        await channel.WriteStateAsync();
+        var info = Info();
+        await GrainFactory.GetGrain<IOrganizationChannelsGrain>(info.OrganizationId).Upsert(info);
+        return info;
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Inbound payload for channel {ChannelId} refused: {Reason}")]
+    private partial void LogRefused(string channelId, string reason);
+}
