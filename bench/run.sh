@@ -3,6 +3,7 @@
 #
 #   bench/run.sh runtime [all|calls|pg|reminders]
 #   bench/run.sh cluster [all|calls|detection]
+#   bench/run.sh http
 #
 # runtime    in-process silo (bench/Runtime.Bench): local grain calls, PostgreSQL state
 #            writes vs plain Npgsql, reminder lateness.
@@ -10,6 +11,11 @@
 #            silo A, the Release build of src/Silo as silo B (a second process): remote
 #            vs local grain calls in the same run, raw transport ping; then two silo
 #            processes with default timings, one SIGKILLed: time until its row is Dead.
+# http       one silo process (Release src/Silo, PostgreSQL storage, memory reminders) seeded through
+#            its API with 10,000 orders, then wrk on loopback: GET …/orders/{id} over the active order
+#            grains, POST …/orders, GET /health/live, and a framework-only Kestrel endpoint with a
+#            constant JSON body (bench/Http.Bench, same hosting defaults): the ceiling of this machine.
+#            Needs wrk (installed with apt-get when missing and running as root).
 # Each prints a table, then one "name: value" line per figure so runs can be compared.
 #
 # For the PostgreSQL scenario (pg, or all) the local services are started with
@@ -25,6 +31,7 @@ usage: $PROG <family> [scenario]
 
   runtime [all|calls|pg|reminders]   in-process silo benchmarks (default: all)
   cluster [all|calls|detection]      two-silo benchmarks over Redis (default: all)
+  http                               one silo over HTTP with wrk vs a constant-JSON Kestrel endpoint
 EOF
 }
 
@@ -85,6 +92,14 @@ case "$1" in
         export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
         dotnet build -c Release --nologo -v quiet src/Silo/Silo.csproj >&2
         export GRANARY_BENCH_SILO_DLL="$PWD/src/Silo/bin/Release/net10.0/Granary.Silo.dll"
+        ;;
+    http)
+        if (($# > 1)); then
+            printf '%s: too many arguments for http: %s\n' "$PROG" "$*" >&2
+            usage
+            exit 2
+        fi
+        exec bench/http/run-http.sh
         ;;
     *)
         printf "%s: unknown benchmark family '%s'\n" "$PROG" "$1" >&2

@@ -1,0 +1,280 @@
+#!/usr/bin/env bash
+# `bench/run.sh http`: HTTP throughput of one silo against the ceiling of this machine.
+#
+#  1. PostgreSQL from scripts/services.sh (unless GRANARY_TEST_POSTGRES is set); Release builds of src/Silo
+#     and bench/Http.Bench.
+#  2. One silo process on loopback: PostgreSQL grain storage (database of GRANARY_TEST_POSTGRES, granary_test),
+#     memory reminders, Production environment, Warning-level logging, a random signing key and
+#     Granary:Http:AuthenticatedRequestsPerMinute = 100000000 (the per-user limit, 6000/min by default, would
+#     otherwise answer 429 to almost every request: wrk runs as one user).
+#  3. bench/Http.Bench as a second process: a minimal API with GET /const (constant JSON the size of an order),
+#     same SDK and hosting defaults as the silo.
+#  4. Seeding through the silo's API (bench/Http.Bench seed): one user, one organization, stock for five SKUs,
+#     10,000 orders, then one GET of every order so every order grain is active (the grains are the cache).
+#  5. wrk (bench/http/*.lua) on loopback, each target warmed up then measured for a bounded duration:
+#     kestrel_const (GET /const), health_live (GET /health/live: the silo's middleware, no auth, no grain),
+#     get_order (GET …/orders/{id} round robin over the 10,000 orders), post_order (POST …/orders, a new
+#     Idempotency-Key per request).
+#  Prints a table, then `name: value` lines. Every process started here is killed on exit, even on failure.
+#
+# Environment (all optional):
+#   GRANARY_BENCH_HTTP_DURATION     seconds measured per target (default 10)
+#   GRANARY_BENCH_HTTP_DIAG_DURATION  seconds measured per diagnostic target (default 4)
+#   GRANARY_BENCH_HTTP_WARMUP       seconds of warm-up per target (default 2)
+#   GRANARY_BENCH_HTTP_THREADS      wrk threads (default 2)
+#   GRANARY_BENCH_HTTP_CONNECTIONS  wrk connections (default 64)
+#   GRANARY_BENCH_HTTP_ORDERS       orders seeded (default 10000)
+#   GRANARY_BENCH_SILO_PORT         silo HTTP port on 127.0.0.1 (default 58480)
+#   GRANARY_BENCH_CONST_PORT        constant-JSON endpoint port on 127.0.0.1 (default 58481)
+set -euo pipefail
+
+readonly PROG="bench/run.sh http"
+cd "$(dirname -- "${BASH_SOURCE[0]}")/../.."
+
+DURATION="${GRANARY_BENCH_HTTP_DURATION:-10}"
+DIAG_DURATION="${GRANARY_BENCH_HTTP_DIAG_DURATION:-4}"
+WARMUP="${GRANARY_BENCH_HTTP_WARMUP:-2}"
+THREADS="${GRANARY_BENCH_HTTP_THREADS:-2}"
+CONNECTIONS="${GRANARY_BENCH_HTTP_CONNECTIONS:-64}"
+ORDERS="${GRANARY_BENCH_HTTP_ORDERS:-10000}"
+SILO_PORT="${GRANARY_BENCH_SILO_PORT:-58480}"
+CONST_PORT="${GRANARY_BENCH_CONST_PORT:-58481}"
+readonly SEED_CONCURRENCY=64 START_TIMEOUT=60 SEED_TIMEOUT=120
+
+log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
+die() {
+    printf '%s: ERROR: %s\n' "$PROG" "$*" >&2
+    exit 1
+}
+
+for var in DURATION DIAG_DURATION WARMUP THREADS CONNECTIONS ORDERS SILO_PORT CONST_PORT; do
+    if ! [[ "${!var}" =~ ^[0-9]+$ ]] || ((${!var} == 0)); then
+        die "$var='${!var}' is not a positive number"
+    fi
+done
+
+WORK="$(mktemp -d -t granary-bench-http.XXXXXX)"
+SILO_PID=""
+CONST_PID=""
+WRK_PID=""
+
+stop_pid() {
+    local pid="$1" i
+    if [[ -z "$pid" ]] || ! kill -0 "$pid" 2>/dev/null; then
+        return 0
+    fi
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 50; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    stop_pid "$WRK_PID"
+    stop_pid "$CONST_PID"
+    stop_pid "$SILO_PID"
+    if ((rc != 0)); then
+        for file in "$WORK/silo.log" "$WORK/const.log"; do
+            if [[ -s "$file" ]]; then
+                log "last lines of $(basename -- "$file"):"
+                tail -n 30 -- "$file" | sed 's/^/    /' >&2 || true
+            fi
+        done
+    fi
+    rm -rf -- "$WORK"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# CPU seconds (user + system) a live process has used so far.
+cpu_seconds() {
+    local stat
+    stat="$(cat "/proc/$1/stat" 2>/dev/null)" || {
+        echo 0
+        return
+    }
+    # Fields after the command name (which may hold spaces): utime is the 12th, stime the 13th.
+    awk -v ticks="$(getconf CLK_TCK)" '{ print ($12 + $13) / ticks }' <<<"${stat##*) }"
+}
+
+# CPU seconds used by the waited-for children of this shell so far (wrk runs are the only ones during a run),
+# from the file `times >"$WORK/times"` wrote: `times` must run in this shell, not in a command substitution.
+children_cpu_seconds() {
+    awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); t += p[1] * 60 + p[2] } print t }' "$WORK/times"
+}
+
+# Busy CPU seconds of the whole machine so far (all cores, /proc/stat: everything but idle and iowait).
+machine_busy_seconds() {
+    awk -v ticks="$(getconf CLK_TCK)" '$1 == "cpu" { print ($2 + $3 + $4 + $7 + $8 + $9) / ticks; exit }' /proc/stat
+}
+
+wait_http() {
+    local url="$1" pid="$2" name="$3" deadline=$((SECONDS + START_TIMEOUT))
+    until curl -fsS --max-time 2 -o /dev/null "$url" 2>/dev/null; do
+        kill -0 "$pid" 2>/dev/null || die "$name exited while starting"
+        ((SECONDS < deadline)) || die "$name did not answer $url within ${START_TIMEOUT}s"
+        sleep 0.5
+    done
+}
+
+# ---------------------------------------------------------------- prerequisites
+if ! command -v wrk >/dev/null 2>&1; then
+    if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+        die "wrk is not installed (Debian package 'wrk': apt-get install wrk)"
+    fi
+    log "installing wrk (apt-get) ..."
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -qq wrk >&2 || { apt-get update -qq >&2 && apt-get install -y -qq wrk >&2; } || die "apt-get install wrk failed"
+fi
+command -v curl >/dev/null 2>&1 || die "curl is not installed"
+for port in "$SILO_PORT" "$CONST_PORT"; do
+    port_free "$port" || die "port 127.0.0.1:$port is in use (set GRANARY_BENCH_SILO_PORT / GRANARY_BENCH_CONST_PORT)"
+done
+
+if [[ -z "${GRANARY_TEST_POSTGRES:-}" ]]; then
+    exports="$(scripts/services.sh start | grep '^export ')"
+    eval "$exports"
+fi
+[[ -n "${GRANARY_TEST_POSTGRES:-}" ]] || die "GRANARY_TEST_POSTGRES is not set"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+log "building src/Silo and bench/Http.Bench (Release) ..."
+timeout 300 dotnet build -c Release --nologo -v quiet src/Silo/Silo.csproj >&2
+timeout 300 dotnet build -c Release --nologo -v quiet bench/Http.Bench/Http.Bench.csproj >&2
+SILO_DLL="$PWD/src/Silo/bin/Release/net10.0/Granary.Silo.dll"
+BENCH_DLL="$PWD/bench/Http.Bench/bin/Release/net10.0/Granary.HttpBench.dll"
+
+# ---------------------------------------------------------------- processes
+RUN_ID="$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+mkdir -p -- "$WORK/silo" "$WORK/const" "$WORK/seed"
+log "starting the silo on 127.0.0.1:$SILO_PORT (PostgreSQL storage, memory reminders) ..."
+(
+    cd -- "$WORK/silo"
+    while read -r name; do unset "$name"; done < <(compgen -e | grep '^Granary__' || true)
+    exec env \
+        ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production \
+        Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft.AspNetCore=Warning \
+        Logging__LogLevel__Granary.Runtime=Warning \
+        Granary__SiloName="bench-http-$RUN_ID" \
+        Granary__Storage__Provider=Postgres \
+        Granary__Storage__Postgres__ConnectionString="$GRANARY_TEST_POSTGRES" \
+        Granary__Reminders__Provider=Memory \
+        Granary__Auth__SigningKey="$(head -c 32 /dev/urandom | base64)" \
+        Granary__Http__AuthenticatedRequestsPerMinute=100000000 \
+        dotnet "$SILO_DLL" --urls "http://127.0.0.1:$SILO_PORT"
+) >"$WORK/silo.log" 2>&1 &
+SILO_PID=$!
+
+log "starting the constant-JSON Kestrel endpoint on 127.0.0.1:$CONST_PORT ..."
+(
+    cd -- "$WORK/const"
+    exec env ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+        dotnet "$BENCH_DLL" const --urls "http://127.0.0.1:$CONST_PORT"
+) >"$WORK/const.log" 2>&1 &
+CONST_PID=$!
+
+wait_http "http://127.0.0.1:$SILO_PORT/health/ready" "$SILO_PID" "the silo"
+wait_http "http://127.0.0.1:$CONST_PORT/const" "$CONST_PID" "the constant-JSON endpoint"
+
+log "seeding $ORDERS orders through the API (concurrency $SEED_CONCURRENCY) ..."
+seed_started=$SECONDS
+timeout "$SEED_TIMEOUT" dotnet "$BENCH_DLL" seed "http://127.0.0.1:$SILO_PORT" "$ORDERS" "$SEED_CONCURRENCY" "$WORK/seed" >"$WORK/seed.out" ||
+    die "seeding failed or took more than ${SEED_TIMEOUT}s"
+log "seeded in $((SECONDS - seed_started))s"
+
+BENCH_TOKEN="$(cat "$WORK/seed/token")"
+BENCH_ORG="$(cat "$WORK/seed/org")"
+export BENCH_TOKEN BENCH_ORG BENCH_IDS="$WORK/seed/order-ids.txt" BENCH_BODY="$WORK/seed/order-body.json"
+
+# ---------------------------------------------------------------- measurements
+declare -A RPS P50 P99 ERRORS SERVER_CPU WRK_CPU OTHER_CPU
+
+# run_wrk <name> <server pid> <base url> <script> <seconds> [BENCH_PATH [BENCH_AUTH]]
+run_wrk() {
+    local name="$1" pid="$2" url="$3" script="$4" duration="$5" out="$WORK/wrk-$1.out" line
+    local cpu0 cpu1 wcpu0 wcpu1 mcpu0 mcpu1
+    export BENCH_PATH="${6:-}" BENCH_AUTH="${7:-0}"
+    export BENCH_RUN="$RUN_ID-$name-warmup"
+    log "$name: warm-up ${WARMUP}s, then ${duration}s (wrk -t$THREADS -c$CONNECTIONS) ..."
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 5s -s "$script" "$url" >"$WORK/wrk-$name-warmup.out" 2>&1 &
+    WRK_PID=$!
+    wait "$WRK_PID" || die "wrk warm-up of $name failed: $(cat "$WORK/wrk-$name-warmup.out")"
+    export BENCH_RUN="$RUN_ID-$name"
+    cpu0="$(cpu_seconds "$pid")"
+    times >"$WORK/times"
+    wcpu0="$(children_cpu_seconds)"
+    mcpu0="$(machine_busy_seconds)"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${duration}s" --timeout 5s --latency -s "$script" "$url" >"$out" 2>&1 &
+    WRK_PID=$!
+    wait "$WRK_PID" || die "wrk run of $name failed: $(cat "$out")"
+    WRK_PID=""
+    cpu1="$(cpu_seconds "$pid")"
+    times >"$WORK/times"
+    wcpu1="$(children_cpu_seconds)"
+    mcpu1="$(machine_busy_seconds)"
+    line="$(grep '^WRK_RESULT ' "$out")" || die "no WRK_RESULT line in the wrk output of $name: $(cat "$out")"
+    field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$line"; }
+    RPS[$name]="$(field rps)"
+    P50[$name]="$(awk -v us="$(field p50_us)" 'BEGIN { printf "%.2f", us / 1000 }')"
+    P99[$name]="$(awk -v us="$(field p99_us)" 'BEGIN { printf "%.2f", us / 1000 }')"
+    ERRORS[$name]=$(($(field errors_connect) + $(field errors_read) + $(field errors_write) + $(field errors_status) + $(field errors_timeout)))
+    local seconds
+    seconds="$(field duration_s)"
+    SERVER_CPU[$name]="$(awk -v a="$cpu0" -v b="$cpu1" -v s="$seconds" 'BEGIN { printf "%.2f", (b - a) / s }')"
+    WRK_CPU[$name]="$(awk -v a="$wcpu0" -v b="$wcpu1" -v s="$seconds" 'BEGIN { printf "%.2f", (b - a) / s }')"
+    # Everything else on the machine (PostgreSQL, other processes) during the run.
+    OTHER_CPU[$name]="$(awk -v a="$mcpu0" -v b="$mcpu1" -v s="$seconds" -v srv="${SERVER_CPU[$name]}" -v w="${WRK_CPU[$name]}" \
+        'BEGIN { o = (b - a) / s - srv - w; printf "%.2f", (o < 0 ? 0 : o) }')"
+    ((ERRORS[$name] == 0)) || log "$name: ${ERRORS[$name]} errors or non-2xx answers: $(cat "$out")"
+}
+
+SILO_URL="http://127.0.0.1:$SILO_PORT"
+LOAD_BEFORE="$(cut -d ' ' -f 1 /proc/loadavg)"
+run_wrk kestrel_const "$CONST_PID" "http://127.0.0.1:$CONST_PORT" bench/http/get_path.lua "$DURATION" /const
+stop_pid "$CONST_PID"
+CONST_PID=""
+run_wrk get_order "$SILO_PID" "$SILO_URL" bench/http/get_order.lua "$DURATION"
+# Diagnostics, shorter: where a cached GET's time goes. health_live is the silo's middleware pipeline alone (no
+# auth header, no rate limit, no grain); health_live_auth adds JWT bearer validation (UseAuthentication runs
+# for every request); get_org is auth + rate limiter + the membership check + one more call to the same grain.
+run_wrk health_live "$SILO_PID" "$SILO_URL" bench/http/get_path.lua "$DIAG_DURATION" /health/live
+run_wrk health_live_auth "$SILO_PID" "$SILO_URL" bench/http/get_path.lua "$DIAG_DURATION" /health/live 1
+run_wrk get_org "$SILO_PID" "$SILO_URL" bench/http/get_path.lua "$DIAG_DURATION" "/api/v1/orgs/$BENCH_ORG" 1
+# Last: every POST writes to PostgreSQL, which must not disturb the read-only runs.
+run_wrk post_order "$SILO_PID" "$SILO_URL" bench/http/post_order.lua "$DURATION"
+
+# ---------------------------------------------------------------- report
+TARGETS=(kestrel_const get_order post_order health_live health_live_auth get_org)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
+printf '\nHTTP on one silo (PostgreSQL storage, %s orders) vs a constant-JSON Kestrel endpoint, on loopback, %s cores\n' \
+    "$ORDERS" "$(nproc)"
+printf 'load average (1 min) before the measurements: %s\n' "$LOAD_BEFORE"
+printf 'wrk -t%s -c%s; %ss per target (health_live, health_live_auth, get_org: %ss diagnostics), each after %ss of warm-up\n\n' \
+    "$THREADS" "$CONNECTIONS" "$DURATION" "$DIAG_DURATION" "$WARMUP"
+printf '%-16s %12s %9s %9s %8s %11s %9s %10s %9s\n' target "requests/s" "p50 ms" "p99 ms" errors "server cpu" "wrk cpu" "other cpu" "vs const"
+for name in "${TARGETS[@]}"; do
+    printf '%-16s %12.0f %9s %9s %8s %11s %9s %10s %9s\n' "$name" "${RPS[$name]}" "${P50[$name]}" "${P99[$name]}" "${ERRORS[$name]}" \
+        "${SERVER_CPU[$name]}" "${WRK_CPU[$name]}" "${OTHER_CPU[$name]}" "$(ratio "${RPS[$name]}" "${RPS[kestrel_const]}")"
+done
+printf '\n(cpu in cores, CPU seconds per wall second during the measured run: the server process, wrk, and everything\n'
+printf 'else on the machine, e.g. PostgreSQL or other jobs; a busy machine makes every figure lower)\n\n'
+cat "$WORK/seed.out"
+printf 'load_avg_1m_before: %s\n' "$LOAD_BEFORE"
+for name in "${TARGETS[@]}"; do
+    printf '%s_rps: %.0f\n%s_p50_ms: %s\n%s_p99_ms: %s\n%s_errors: %s\n%s_server_cpu_cores: %s\n%s_wrk_cpu_cores: %s\n' \
+        "$name" "${RPS[$name]}" "$name" "${P50[$name]}" "$name" "${P99[$name]}" "$name" "${ERRORS[$name]}" \
+        "$name" "${SERVER_CPU[$name]}" "$name" "${WRK_CPU[$name]}"
+    printf '%s_other_cpu_cores: %s\n' "$name" "${OTHER_CPU[$name]}"
+done
+for name in "${TARGETS[@]:1}"; do
+    printf '%s_vs_const: %s\n' "$name" "$(ratio "${RPS[$name]}" "${RPS[kestrel_const]}")"
+done
