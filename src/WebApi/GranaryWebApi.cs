@@ -37,9 +37,11 @@ public static class GranaryWebApi
 
         services.AddGranaryAuthentication();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<TokenService>((o, tokens) =>
+            .Configure<TokenService, TimeProvider>((o, tokens, time) =>
             {
                 o.MapInboundClaims = false;
+                o.TokenHandlers.Clear();
+                o.TokenHandlers.Add(new CachingTokenHandler(time));
                 o.TokenValidationParameters = tokens.ValidationParameters();
             });
         services.AddAuthorization();
