@@ -68,6 +68,9 @@ internal sealed partial class ActivationData : IRequestTarget
     public bool TryEnqueue(GrainRequest request)
     {
         var deadlock = false;
+        // A caller outside any grain (HTTP handler, transport, reminder service) may run the request on its own
+        // thread when the activation is idle; a grain's call always goes through the callee's queue.
+        var inline = SynchronizationContext.Current is not ActivationScheduler ? request : null;
         lock (_lock)
         {
             if (_state == ActivationState.Dead)
@@ -82,8 +85,13 @@ internal sealed partial class ActivationData : IRequestTarget
             else
             {
                 _pending.Enqueue(request);
-                StartEligibleLocked();
+                inline = StartEligibleLocked(inline);
             }
+        }
+
+        if (inline is not null && !Scheduler.TryRunInline(RunRequestCallback, inline))
+        {
+            Scheduler.Post(RunRequestCallback, inline);
         }
 
         if (deadlock)
@@ -136,20 +144,31 @@ internal sealed partial class ActivationData : IRequestTarget
         return string.Join(" → ", chain);
     }
 
-    /// <summary>Starts every queued request the scheduling rules allow. Caller holds the lock.</summary>
-    private void StartEligibleLocked()
+    /// <summary>
+    /// Starts every queued request the scheduling rules allow. Caller holds the lock. When <paramref name="inline"/>
+    /// is among them and starts last, it is not posted but returned, for the caller to run once the lock is released;
+    /// otherwise null is returned.
+    /// </summary>
+    private GrainRequest? StartEligibleLocked(GrainRequest? inline = null)
     {
         if (_state != ActivationState.Active || _deactivationRequested)
         {
-            return;
+            return null;
         }
+        GrainRequest? deferred = null;
         while (_pending.Count > 0 && CanStartLocked(_pending.Peek()))
         {
             var request = _pending.Dequeue();
             _running.Add(request);
             request.Executor = this;
+            if (ReferenceEquals(request, inline) && _pending.Count == 0)
+            {
+                deferred = request;
+                continue;
+            }
             Scheduler.Post(RunRequestCallback, request);
         }
+        return deferred;
     }
 
     private bool CanStartLocked(GrainRequest next)
