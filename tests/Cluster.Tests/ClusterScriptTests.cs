@@ -40,13 +40,13 @@ public sealed class ClusterScriptTests(ITestOutputHelper output) : IDisposable
 
     private async Task<(int ExitCode, string Output)> RunAsync(string command, string? count = null, bool expectSuccess = true)
     {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepositoryRoot() };
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepositoryRoot.Path };
         start.ArgumentList.Add("scripts/cluster.sh");
         start.ArgumentList.Add(command);
         if (count is not null)
         {
             start.ArgumentList.Add(count);
-            if (File.Exists(Path.Combine(RepositoryRoot(), "src/Silo/bin/Release/net10.0/Granary.Silo.dll")))
+            if (File.Exists(Path.Combine(RepositoryRoot.Path, "src/Silo/bin/Release/net10.0/Granary.Silo.dll")))
             {
                 start.ArgumentList.Add("--no-build");
             }
@@ -105,16 +105,6 @@ public sealed class ClusterScriptTests(ITestOutputHelper output) : IDisposable
         {
             return false;
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "App.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? throw new InvalidOperationException("No App.sln above the test's folder.");
     }
 
     public void Dispose()

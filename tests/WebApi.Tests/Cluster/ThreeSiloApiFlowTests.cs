@@ -52,7 +52,7 @@ public sealed class ThreeSiloApiFlowTests : IAsyncLifetime
                 ["Granary__Cluster__SiloPort"] = SiloProcess.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             }));
         }
-        await Task.WhenAll(_silos.Select(s => s.WaitReadyAsync(StartTimeout, clustered: true)));
+        await Task.WhenAll(_silos.Select(s => s.WaitReadyAsync(StartTimeout)));
         await WaitForViewOfThreeAsync();
         _clients.AddRange(_silos.Select(s => s.CreateClient()));
 

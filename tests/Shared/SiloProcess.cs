@@ -4,50 +4,59 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 
-namespace Granary.Cluster.Tests.Infrastructure;
+namespace Granary.Testing.Processes;
 
 /// <summary>
-/// The built silo executable (src/Silo) as a real process: HTTP on a free loopback port, a working directory of its
-/// own, the environment the test gives it. It can be stopped gracefully (SIGTERM), crashed (SIGKILL) or frozen
-/// (SIGSTOP / SIGCONT). Its console output is kept for failure messages.
+/// The built silo executable (src/Silo) as a real process: Kestrel on a free loopback port, a temporary working
+/// directory of its own (so the embedded default's data/ lands there), only the Granary settings the test gives as
+/// environment variables. Disposal kills it, whether the test passed or not; a test host that exits early kills the
+/// leftovers too. Shared by the test projects that run silos as processes (linked source, one copy).
 /// </summary>
 internal sealed partial class SiloProcess : IAsyncDisposable
 {
     private const int MaxOutputLines = 2000;
+    private const int SigTerm = 15;
+    private const int SigStop = 19;
+    private const int SigCont = 18;
 
-    /// <summary>Every silo still running, killed if the test host exits before the tests dispose them (an aborted run).</summary>
     private static readonly HashSet<Process> Live = [];
 
     static SiloProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) => KillLeftovers();
+
     private readonly Process _process;
     private readonly Queue<string> _output = new();
+    private readonly bool _clustered;
 
-    private SiloProcess(string name, Process process, int httpPort, string workingDirectory)
+    private SiloProcess(string name, Process process, int httpPort, string workingDirectory, bool clustered)
     {
         Name = name;
         _process = process;
         HttpPort = httpPort;
         WorkingDirectory = workingDirectory;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(5) };
+        _clustered = clustered;
+        BaseAddress = new Uri($"http://127.0.0.1:{httpPort}");
     }
 
-    /// <summary>Its Granary:SiloName, which is also the siloName of its membership row.</summary>
     public string Name { get; }
 
     public int HttpPort { get; }
 
-    public string WorkingDirectory { get; }
+    public Uri BaseAddress { get; }
 
-    public HttpClient Http { get; }
+    public string WorkingDirectory { get; }
 
     public int ProcessId => _process.Id;
 
     public bool HasExited => _process.HasExited;
 
-    public static SiloProcess Start(string name, IReadOnlyDictionary<string, string> environment)
+    /// <summary>A new client for this silo (the caller disposes it).</summary>
+    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>Starts silo <paramref name="name"/> in <paramref name="environmentName"/> with <paramref name="settings"/> as environment variables.</summary>
+    public static SiloProcess Start(string name, IReadOnlyDictionary<string, string> settings, string environmentName = "Production")
     {
-        var port = FreePort();
-        var workingDirectory = Directory.CreateTempSubdirectory("granary-cluster-silo-").FullName;
+        var port = FreeTcpPort();
+        var workingDirectory = Directory.CreateTempSubdirectory("granary-silo-").FullName;
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -58,20 +67,24 @@ internal sealed partial class SiloProcess : IAsyncDisposable
         start.ArgumentList.Add(SiloAssemblyPath());
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("Granary__", StringComparison.Ordinal)).ToList())
+        foreach (var key in start.Environment.Keys
+                     .Where(k => k.StartsWith("Granary__", StringComparison.Ordinal) || k.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || k == "URLS")
+                     .ToList())
         {
             start.Environment.Remove(key);
         }
-        foreach (var (key, value) in environment)
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = environmentName;
+        start.Environment["DOTNET_ENVIRONMENT"] = environmentName;
+        start.Environment["Granary__SiloName"] = name;
+        foreach (var (key, value) in settings)
         {
             start.Environment[key] = value;
         }
-        start.Environment["Granary__SiloName"] = name;
 
+        var clustered = settings.TryGetValue("Granary__Cluster__Membership__Provider", out var provider)
+            && !string.Equals(provider, "None", StringComparison.OrdinalIgnoreCase);
         var process = new Process { StartInfo = start };
-        var silo = new SiloProcess(name, process, port, workingDirectory);
+        var silo = new SiloProcess(name, process, port, workingDirectory, clustered);
         process.OutputDataReceived += (_, e) => silo.Append(e.Data);
         process.ErrorDataReceived += (_, e) => silo.Append(e.Data);
         process.Start();
@@ -93,25 +106,36 @@ internal sealed partial class SiloProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until /health/ready answers 200 and says the silo is Active in the cluster; fails with the silo's output after the deadline.</summary>
-    public async Task WaitReadyAsync(TimeSpan timeout)
+    /// <summary>Everything the process wrote (the last lines, when there were very many).</summary>
+    public string Output => OutputTail(MaxOutputLines);
+
+    /// <summary>
+    /// Waits until /health/ready answers 200 (and, for a clustered silo, names it Active in the cluster); fails with
+    /// the silo's output when it exits or the deadline passes.
+    /// </summary>
+    public Task WaitReadyAsync(TimeSpan timeout) =>
+        WaitForOkAsync("/health/ready", timeout, body => !_clustered || IsActive(body));
+
+    /// <summary>Polls <paramref name="path"/> until it answers 200 (with a body <paramref name="accept"/> takes) and returns that body.</summary>
+    public async Task<string> WaitForOkAsync(string path, TimeSpan timeout, Func<string, bool>? accept = null)
     {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow + timeout;
         var last = "no answer";
         while (true)
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"Silo {Name} exited with code {_process.ExitCode} before it was ready. Output:\n{OutputTail(60)}");
+                throw new InvalidOperationException($"Silo {Name} exited with code {_process.ExitCode} before {path} answered. Output:\n{OutputTail(60)}");
             }
             try
             {
-                using var response = await Http.GetAsync("/health/ready");
+                using var response = await http.GetAsync(path);
                 var body = await response.Content.ReadAsStringAsync();
                 last = $"{(int)response.StatusCode} {body}";
-                if (response.StatusCode == HttpStatusCode.OK && IsActive(body))
+                if (response.StatusCode == HttpStatusCode.OK && (accept is null || accept(body)))
                 {
-                    return;
+                    return body;
                 }
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
@@ -120,7 +144,7 @@ internal sealed partial class SiloProcess : IAsyncDisposable
             }
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Silo {Name} was not ready (200 and Active in the cluster) within {timeout}; last answer: {last}. Output:\n{OutputTail(60)}");
+                throw new TimeoutException($"Silo {Name}: {path} was not ready within {timeout}; last answer: {last}. Output:\n{OutputTail(60)}");
             }
             await Task.Delay(100);
         }
@@ -162,7 +186,6 @@ internal sealed partial class SiloProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Http.Dispose();
         try
         {
             if (!_process.HasExited)
@@ -187,8 +210,16 @@ internal sealed partial class SiloProcess : IAsyncDisposable
         }
         catch (IOException)
         {
-            // A file still held by the OS; the temp folder is cleaned by the system.
+            // A file still held by the OS; the temp folder is the system's to clean.
         }
+    }
+
+    /// <summary>A free loopback TCP port.</summary>
+    public static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static void KillLeftovers()
@@ -219,7 +250,7 @@ internal sealed partial class SiloProcess : IAsyncDisposable
                 && p.GetProperty("healthy").GetBoolean()
                 && (p.GetProperty("detail").GetString() ?? "").StartsWith("Active", StringComparison.Ordinal));
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
         {
             return false;
         }
@@ -249,35 +280,30 @@ internal sealed partial class SiloProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>src/Silo's build output for the configuration these tests were built in.</summary>
     private static string SiloAssemblyPath()
     {
-        var baseDirectory = AppContext.BaseDirectory;
-        var configuration = baseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var root = new DirectoryInfo(baseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "App.sln")))
-        {
-            root = root.Parent;
-        }
-        if (root is null)
-        {
-            throw new InvalidOperationException($"No App.sln above {baseDirectory}.");
-        }
-        var path = Path.Combine(root.FullName, "src", "Silo", "bin", configuration, "net10.0", "Granary.Silo.dll");
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var path = Path.Combine(RepositoryRoot.Path, "src", "Silo", "bin", configuration, "net10.0", "Granary.Silo.dll");
         return File.Exists(path) ? path : throw new FileNotFoundException($"Build src/Silo ({configuration}) first: {path} is missing.", path);
     }
 
-    private const int SigTerm = 15;
-    private const int SigStop = 19;
-    private const int SigCont = 18;
-
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
+}
+
+/// <summary>The folder holding App.sln.</summary>
+internal static class RepositoryRoot
+{
+    public static string Path { get; } = Find();
+
+    private static string Find()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(System.IO.Path.Combine(directory.FullName, "App.sln")))
+        {
+            directory = directory.Parent;
+        }
+        return directory?.FullName ?? throw new InvalidOperationException($"No App.sln above {AppContext.BaseDirectory}.");
+    }
 }
