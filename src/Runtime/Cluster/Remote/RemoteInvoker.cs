@@ -6,8 +6,8 @@ namespace Granary.Runtime.Cluster.Remote;
 
 /// <summary>
 /// Sends grain calls owned by other silos over the silo transport and completes them with the answer. When the
-/// receiver says the grain moved (its view is newer than ours), the view is refreshed and the call re-routed, at most
-/// <see cref="MaxHops"/> times.
+/// receiver says the grain moved (its view is newer than ours), or no connection to the owner could be opened (the call
+/// was never sent), the view is refreshed and the call re-routed, at most <see cref="MaxHops"/> times.
 /// </summary>
 internal sealed class RemoteInvoker : ISiloTransport
 {
@@ -42,7 +42,20 @@ internal sealed class RemoteInvoker : ISiloTransport
 
             var viewVersion = _membership.View.Version;
             var payload = WireFormat.EncodeRequest(request, (long)Math.Ceiling(remaining.TotalMilliseconds), viewVersion);
-            var response = await _pool.SendRequestAsync(silo, payload, remaining, request.CallerCancellation);
+            byte[] response;
+            try
+            {
+                response = await _pool.SendRequestAsync(silo, payload, remaining, request.CallerCancellation);
+            }
+            catch (SiloUnavailableException unreachable) when (unreachable.NeverSent && request.Hops < MaxHops)
+            {
+                // Nothing was sent, so trying again is safe: the silo may have died and our view not caught up yet.
+                request.Hops++;
+                await _refreshView(CancellationToken.None);
+                await Task.Delay(TimeSpan.FromMilliseconds(25 * request.Hops), _runtime.Time);
+                _runtime.Dispatcher.Redispatch(request);
+                return;
+            }
             if (WireFormat.ApplyResponse(response, request, out var theirVersion) != ResponseKind.Moved)
             {
                 return;

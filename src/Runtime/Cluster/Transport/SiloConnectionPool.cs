@@ -188,7 +188,7 @@ internal sealed class SiloConnectionPool : IAsyncDisposable
                 _ => ex.Message,
             };
             _logger.ConnectFailed(target, reason);
-            throw new SiloUnavailableException($"Cannot connect to silo {target}: {reason}.", ex);
+            throw new SiloUnavailableException($"Cannot connect to silo {target}: {reason}.", ex) { NeverSent = true };
         }
     }
 
