@@ -26,6 +26,7 @@ internal static class SiloHostBuilderExtensions
 
         var granary = builder.Configuration.GetSection("Granary");
         var silo = builder.Services.AddGranary(granary).AddGrains(GrainsAssembly.Assembly);
+        builder.Services.AddGranaryDomain(granary);
         foreach (var path in granary.GetSection("GrainAssemblies").Get<string[]>() ?? [])
         {
             silo.AddGrains(GrainAssemblyLoader.Load(path));
