@@ -4,7 +4,6 @@ using System.Threading.RateLimiting;
 using Granary.WebApi.Auth;
 using Granary.WebApi.Http;
 using Granary.WebApi.Queries;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Configuration;
@@ -36,14 +35,6 @@ public static class GranaryWebApi
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = http.MaxRequestBodyBytes);
 
         services.AddGranaryAuthentication();
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<TokenService, TimeProvider>((o, tokens, time) =>
-            {
-                o.MapInboundClaims = false;
-                o.TokenHandlers.Clear();
-                o.TokenHandlers.Add(new CachingTokenHandler(time));
-                o.TokenValidationParameters = tokens.ValidationParameters();
-            });
         services.AddAuthorization();
 
         services.AddRateLimiter(o =>
@@ -93,11 +84,12 @@ public static class GranaryWebApi
         app.UseRateLimiter();
 
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.UseSwaggerUI(o =>
+        // Only requests under /swagger pass through the Swagger UI middleware, not every API call.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/swagger"), swagger => swagger.UseSwaggerUI(o =>
         {
             o.RoutePrefix = "swagger";
             o.SwaggerEndpoint("/openapi/v1.json", "Granary API v1");
-        });
+        }));
         foreach (var map in EndpointGroups.All)
         {
             map(app);

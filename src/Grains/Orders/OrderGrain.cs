@@ -17,6 +17,9 @@ public sealed class OrderGrain(
     public const string AutoCancelReminder = "auto-cancel";
     private const int DefaultAutoCancelMinutes = 60;
 
+    private OrderState? _snapshotOf;
+    private OrderSnapshot? _snapshot;
+
     public async Task<OrderSnapshot> Create(CreateOrder command)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -53,7 +56,19 @@ public sealed class OrderGrain(
         return await Save(state, from: null, "order.created");
     }
 
-    public Task<OrderSnapshot?> Get() => Task.FromResult(order.State.Created ? order.State.ToSnapshot() : null);
+    public Task<OrderSnapshot?> Get() => Task.FromResult(order.State.Created ? Snapshot() : null);
+
+    /// <summary>The snapshot of the current state, built once per state (reads of an active order are the hot path).</summary>
+    private OrderSnapshot Snapshot()
+    {
+        var state = order.State;
+        if (!ReferenceEquals(_snapshotOf, state) || _snapshot is null)
+        {
+            _snapshot = state.ToSnapshot();
+            _snapshotOf = state;
+        }
+        return _snapshot;
+    }
 
     public async Task<OrderSnapshot> Confirm()
     {

@@ -1,26 +1,19 @@
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 
 namespace Granary.WebApi.Auth;
 
-/// <summary>
-/// One bearer header, two kinds of credential: a policy scheme sends <c>Bearer gk_…</c> to the API-key handler and
-/// everything else to JWT validation.
-/// </summary>
+/// <summary>The API's one authentication scheme: bearer access tokens and API keys (<see cref="BearerAuthenticationHandler"/>).</summary>
 internal static class AuthSchemes
 {
-    public const string Bearer = "BearerOrApiKey";
-    public const string ApiKey = "ApiKey";
+    public const string Bearer = "Bearer";
 
-    public static AuthenticationBuilder AddGranaryAuthentication(this IServiceCollection services) =>
-        services.AddSingleton<Users.SessionTokens>()
-            .AddAuthentication(Bearer)
-            .AddJwtBearer()
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKey, null)
-            .AddPolicyScheme(Bearer, "Access token or API key", o => o.ForwardDefaultSelector = context =>
-                BearerToken(context.Request)?.StartsWith(SecretTokens.ApiKeyPrefix, StringComparison.Ordinal) == true
-                    ? ApiKey
-                    : JwtBearerDefaults.AuthenticationScheme);
+    public static AuthenticationBuilder AddGranaryAuthentication(this IServiceCollection services)
+    {
+        services.AddSingleton<Users.SessionTokens>();
+        services.AddSingleton<AccessTokenValidator>();
+        return services.AddAuthentication(Bearer)
+            .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(Bearer, "Access token or API key", null);
+    }
 
     /// <summary>The token of an <c>Authorization: Bearer …</c> header, or null.</summary>
     public static string? BearerToken(HttpRequest request)

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Granary.Grains.Channels;
 using Granary.Runtime;
 using Granary.WebApi.Http;
+using Granary.WebApi.Orders;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -56,7 +57,7 @@ internal static partial class InboundHookEndpoints
     public static bool IsChannelId(string id) => ChannelIdPattern().IsMatch(id);
 
     private static InboundOrderResponse Response(Grains.Orders.OrderSnapshot order, bool existing) =>
-        new(order.Id, order.ExternalId ?? "", order.Status.ToString().ToLowerInvariant(), existing);
+        new(order.Id, order.ExternalId ?? "", StatusNames.Of(order.Status), existing);
 
     private static ProblemHttpResult Unauthorized() =>
         TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "The payload's signature could not be verified.",

@@ -17,10 +17,28 @@ internal sealed partial class RequestIdMiddleware(RequestDelegate next, ILogger<
         context.TraceIdentifier = requestId;
         context.Response.Headers[Header] = requestId;
         Runtime.RequestContext.CorrelationId = requestId;
-        using (logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = requestId }))
+        using (logger.BeginScope(new RequestIdScope(requestId)))
         {
             await next(context);
         }
+    }
+
+    /// <summary>The log scope of a request: one property, RequestId (cheaper than a dictionary per request).</summary>
+    private sealed class RequestIdScope(string requestId) : IReadOnlyList<KeyValuePair<string, object?>>
+    {
+        public int Count => 1;
+
+        public KeyValuePair<string, object?> this[int index] =>
+            index == 0 ? new("RequestId", requestId) : throw new ArgumentOutOfRangeException(nameof(index));
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+        {
+            yield return this[0];
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public override string ToString() => $"RequestId:{requestId}";
     }
 
     [GeneratedRegex("^[A-Za-z0-9._:-]+$")]

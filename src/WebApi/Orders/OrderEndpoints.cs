@@ -104,7 +104,7 @@ internal static class OrderEndpoints
         {
             var current = await order.Get();
             return ApiProblems.Conflict("The order can't make this move from its current status.", error.Message,
-                new Dictionary<string, object?> { ["currentStatus"] = current?.Status.ToString().ToLowerInvariant() });
+                new Dictionary<string, object?> { ["currentStatus"] = current is null ? null : StatusNames.Of(current.Status) });
         }
         catch (InsufficientStockException error)
         {

@@ -127,7 +127,7 @@ internal sealed record OrderResponse(
 {
     public static OrderResponse From(OrderSnapshot order) => new(
         order.Id,
-        order.Status.ToString().ToLowerInvariant(),
+        StatusNames.Of(order.Status),
         [.. order.Lines.Select(l => new OrderLineResponse(l.Sku, l.Quantity, l.UnitPrice))],
         order.Currency,
         order.Total,

@@ -44,7 +44,22 @@ public sealed class AuthApiTests
     public async Task Me_WithoutToken_Is401Problem()
     {
         using var factory = new ApiFactory(ApiStorage.Memory);
-        await (await factory.CreateClient().GetAsync("/auth/me")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        var response = await factory.CreateClient().GetAsync("/auth/me");
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Theory]
+    [InlineData("Bearer not-a-token")]
+    [InlineData("Bearer gk_not-a-key")]
+    public async Task Me_WithABadCredential_Is401Problem_SayingTheTokenIsInvalid(string authorization)
+    {
+        using var factory = new ApiFactory(ApiStorage.Memory);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/auth/me");
+        request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        var response = await factory.CreateClient().SendAsync(request);
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal("Bearer error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString());
     }
 
     [Theory]
