@@ -28,7 +28,7 @@ public sealed class TargetAddressPolicy
                 // A base address with bits set past the prefix ("10.0.0.1/8") is refused, not widened: it is likely a typo.
                 if (!IPNetwork.TryParse(target, out var range) || !range.BaseAddress.Equals(IPAddress.Parse(target[..target.IndexOf('/', StringComparison.Ordinal)])))
                 {
-                    throw new ArgumentException($"Webhooks:AllowedTargets entry \"{entry}\" is not a CIDR range (e.g. \"10.1.0.0/16\"; no bits set after the prefix).", nameof(allowedTargets));
+                    throw new ArgumentException($"Granary:Webhooks:AllowedTargets entry \"{entry}\" is not a CIDR range (e.g. \"10.1.0.0/16\"; no bits set after the prefix).");
                 }
                 ranges.Add(range);
             }
@@ -42,7 +42,7 @@ public sealed class TargetAddressPolicy
             }
             else
             {
-                throw new ArgumentException($"Webhooks:AllowedTargets entry \"{entry}\" is neither a CIDR range nor a host name.", nameof(allowedTargets));
+                throw new ArgumentException($"Granary:Webhooks:AllowedTargets entry \"{entry}\" is neither a CIDR range nor a host name.");
             }
         }
         _allowedRanges = [.. ranges];

@@ -53,6 +53,10 @@ public sealed partial class WebhookHttpSender : IDisposable
     public async Task<WebhookSendResult> Send(WebhookSendRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Secrets is not { Count: > 0 })
+        {
+            throw new ArgumentException("A webhook is sent with at least one signing secret.", nameof(request));
+        }
         var started = Stopwatch.GetTimestamp();
         if (!TargetAddressPolicy.TryParseUrl(request.Url, out var uri, out var refusal))
         {

@@ -11,6 +11,7 @@ public static class WebhookSendingServices
     /// <summary>The <see cref="TargetAddressPolicy"/> (from <see cref="WebhookOptions.AllowedTargets"/>; the API checks endpoint URLs with it) and the shared <see cref="WebhookHttpSender"/>.</summary>
     public static IServiceCollection AddWebhookSending(this IServiceCollection services)
     {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookSendingOptionsValidator>());
         services.TryAddSingleton(sp => new TargetAddressPolicy(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowedTargets));
         services.TryAddSingleton(sp => new WebhookHttpSender(
             sp.GetRequiredService<IOptions<WebhookOptions>>(),
