@@ -1,5 +1,6 @@
 using Granary.Grains.Emails;
 using Granary.Grains.Webhooks;
+using Granary.Grains.Webhooks.Sending;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,6 +15,7 @@ public static class DomainServices
         ArgumentNullException.ThrowIfNull(granary);
         services.Configure<WebhookOptions>(granary.GetSection("Webhooks"));
         services.Configure<EmailOptions>(granary.GetSection("Email"));
+        services.AddWebhookSending();
         return services;
     }
 }

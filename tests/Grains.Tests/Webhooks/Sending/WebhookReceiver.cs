@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Granary.Grains.Tests.Webhooks.Sending;
+
+/// <summary>
+/// A real HTTP receiver on 127.0.0.1 (Kestrel, a free port) that records every request and answers as the test says.
+/// Paths: /ok → 204, /fail → 500 with <see cref="FailureBody"/>, /gone → 410, /redirect → 302 to
+/// <see cref="RedirectTo"/>, /slow → no answer until the client gives up or the receiver is disposed.
+/// </summary>
+internal sealed class WebhookReceiver : IAsyncDisposable
+{
+    public static readonly string FailureBody = string.Concat(Enumerable.Repeat("internal error; ", 400));
+
+    private readonly WebApplication _app;
+    private readonly CancellationTokenSource _stopping = new();
+
+    private WebhookReceiver(WebApplication app) => _app = app;
+
+    public ConcurrentQueue<ReceivedWebhook> Requests { get; } = new();
+
+    public string? RedirectTo { get; set; }
+
+    /// <summary>The base URL, e.g. "http://127.0.0.1:41234".</summary>
+    public string BaseUrl { get; private set; } = "";
+
+    public int Port => new Uri(BaseUrl).Port;
+
+    public static async Task<WebhookReceiver> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var receiver = new WebhookReceiver(app);
+        app.MapPost("/{path}", receiver.Handle);
+        await app.StartAsync();
+        receiver.BaseUrl = app.Urls.Single();
+        return receiver;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await _app.StopAsync(bounded.Token);
+        await _app.DisposeAsync();
+        _stopping.Dispose();
+    }
+
+    private async Task Handle(HttpContext context, string path)
+    {
+        using var reader = new StreamReader(context.Request.Body);
+        var body = await reader.ReadToEndAsync(context.RequestAborted);
+        var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        Requests.Enqueue(new ReceivedWebhook(path, headers, body));
+        switch (path)
+        {
+            case "ok":
+                context.Response.StatusCode = StatusCodes.Status204NoContent;
+                break;
+            case "fail":
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                await context.Response.WriteAsync(FailureBody, context.RequestAborted);
+                break;
+            case "gone":
+                context.Response.StatusCode = StatusCodes.Status410Gone;
+                break;
+            case "redirect":
+                context.Response.Redirect(RedirectTo ?? "/");
+                break;
+            case "slow":
+                using (var either = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token))
+                {
+                    await Task.Delay(Timeout.Infinite, either.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                }
+                break;
+            default:
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                break;
+        }
+    }
+}
+
+/// <summary>One request as the receiver saw it.</summary>
+internal sealed record ReceivedWebhook(string Path, IReadOnlyDictionary<string, string> Headers, string Body);
