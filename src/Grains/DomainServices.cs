@@ -1,4 +1,5 @@
 using Granary.Grains.Emails;
+using Granary.Grains.Events;
 using Granary.Grains.Webhooks;
 using Granary.Grains.Webhooks.Sending;
 using Microsoft.Extensions.Configuration;
@@ -15,6 +16,7 @@ public static class DomainServices
         ArgumentNullException.ThrowIfNull(granary);
         services.Configure<WebhookOptions>(granary.GetSection("Webhooks"));
         services.Configure<EmailOptions>(granary.GetSection("Email"));
+        services.Configure<EventOptions>(granary.GetSection("Events"));
         services.AddWebhookSending();
         return services;
     }

@@ -1,22 +1,30 @@
+using Granary.Grains.Events;
 using Granary.Grains.Inventory;
 using Granary.Grains.Organizations;
 using Granary.Grains.Stats;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Granary.Grains.Orders;
 
 /// <summary>
 /// One order. Each transition checks <see cref="OrderStateMachine"/>, changes the state and appends its outbox event
-/// in one state write; then it tells the organization's stats grain. A pending order carries a one-shot reminder
-/// that cancels it after the organization's AutoCancelMinutes.
+/// in one state write; then it tells the organization's stats grain and has the outbox handed over to jobs (webhooks,
+/// emails) by <see cref="IOrderEventDispatcherGrain"/>, outside its own turn. While the outbox holds events, a
+/// periodic reminder (registered before the write that adds them) drives the hand-over again, so a crash between the
+/// transition and the hand-over loses nothing. A pending order carries a one-shot reminder that cancels it after the
+/// organization's AutoCancelMinutes.
 /// </summary>
 public sealed class OrderGrain(
     [PersistentState("order")] IPersistentState<OrderState> order,
+    IOptions<EventOptions> events,
     ILogger<OrderGrain> logger) : Grain, IOrderGrain, IRemindable
 {
     public const string AutoCancelReminder = "auto-cancel";
+    public const string OutboxReminder = "outbox";
     private const int DefaultAutoCancelMinutes = 60;
 
+    private bool _outboxReminderRegistered;
     private OrderState? _snapshotOf;
     private OrderSnapshot? _snapshot;
 
@@ -126,10 +134,29 @@ public sealed class OrderGrain(
         }
         order.State = order.State with { PendingEvents = [.. order.State.PendingEvents.Where(e => !acked.Contains(e.Id))] };
         await order.WriteStateAsync();
+        if (order.State.PendingEvents.Count == 0)
+        {
+            await UnregisterReminder(OutboxReminder);
+            _outboxReminderRegistered = false;
+        }
     }
 
     public async Task ReceiveReminder(string reminderName, ReminderTick tick)
     {
+        if (reminderName == OutboxReminder)
+        {
+            if (order.State.PendingEvents.Count == 0)
+            {
+                await UnregisterReminder(OutboxReminder);
+                _outboxReminderRegistered = false;
+            }
+            else
+            {
+                _outboxReminderRegistered = true;
+                DispatchOutbox();
+            }
+            return;
+        }
         if (reminderName != AutoCancelReminder)
         {
             return;
@@ -192,8 +219,16 @@ public sealed class OrderGrain(
         next = next with { UpdatedAt = now };
         var snapshot = next.ToSnapshot();
         var change = new OrderEvent(Guid.NewGuid().ToString("N"), eventType ?? OrderStateMachine.EventType(next.Status), now, snapshot);
+        if (!_outboxReminderRegistered)
+        {
+            // Before the write: stored events without their reminder could wait for ever if the hand-over below is lost.
+            var retry = TimeSpan.FromTicks(Math.Max(events.Value.OutboxRetry.Ticks, TimeSpan.TicksPerSecond));
+            await RegisterOrUpdateReminder(OutboxReminder, retry, retry);
+            _outboxReminderRegistered = true;
+        }
         order.State = next with { PendingEvents = [.. next.PendingEvents, change] };
         await order.WriteStateAsync();
+        DispatchOutbox();
 
         try
         {
@@ -206,6 +241,17 @@ public sealed class OrderGrain(
             OrderLog.StatsFailed(logger, exception, next.OrganizationId, next.Id);
         }
         return snapshot;
+    }
+
+    /// <summary>
+    /// Asks the dispatcher to hand the outbox over, without waiting and outside this call chain: the dispatcher calls
+    /// back (GetPendingEvents, AckEvents), which must queue behind this turn rather than count as a call cycle.
+    /// </summary>
+    private void DispatchOutbox()
+    {
+        var dispatcher = GrainFactory.GetGrain<IOrderEventDispatcherGrain>(0);
+        var key = GetPrimaryKeyString();
+        Detached.Run(() => dispatcher.Dispatch(key), logger, key);
     }
 
     private (string OrganizationId, string OrderId) SplitKey()

@@ -1,3 +1,5 @@
+using Granary.Grains.Emails;
+
 namespace Granary.Grains.Users;
 
 /// <summary>The stored shape of an account.</summary>
@@ -15,9 +17,30 @@ public sealed class UserState
     public List<string> Organizations { get; set; } = [];
 }
 
-public sealed class UserGrain([PersistentState("user")] IPersistentState<UserState> user) : Grain, IUserGrain
+/// <summary>
+/// One account. Creating it schedules the welcome email through a one-shot reminder registered before the write, so
+/// the email is sent (by an email job) even if the silo stops right after the account is stored, and registration
+/// never waits for SMTP.
+/// </summary>
+public sealed class UserGrain([PersistentState("user")] IPersistentState<UserState> user) : Grain, IUserGrain, IRemindable
 {
+    public const string WelcomeReminder = "welcome";
+
+    /// <summary>Email jobs that belong to no organization (welcome emails) are keyed under this prefix.</summary>
+    public const string AccountEmails = "accounts";
+
     private bool Exists => user.State.Email is not null;
+
+    public async Task ReceiveReminder(string reminderName, ReminderTick tick)
+    {
+        if (reminderName != WelcomeReminder || !Exists)
+        {
+            return;
+        }
+        var userId = GetPrimaryKeyString();
+        await GrainFactory.GetGrain<IEmailJobGrain>(EmailJobKey.For(AccountEmails, $"welcome-{userId}")).Enqueue(
+            new EmailRequest("", EmailTemplate.Welcome, user.State.Email!, new Dictionary<string, string> { ["name"] = user.State.Name }));
+    }
 
     public async Task<bool> Create(NewUser command)
     {
@@ -25,6 +48,7 @@ public sealed class UserGrain([PersistentState("user")] IPersistentState<UserSta
         {
             return false;
         }
+        await RegisterOrUpdateReminder(WelcomeReminder, TimeSpan.FromSeconds(1));
         user.State = new UserState
         {
             Email = command.Email,

@@ -1,0 +1,13 @@
+namespace Granary.Grains.Events;
+
+/// <summary>
+/// Drains one order's outbox (a stateless worker, local to each silo): every pending event becomes a webhook delivery
+/// for each matching endpoint of the organization and, for some event types, an email job; once all of an event's
+/// jobs are stored (or done) the event is acknowledged. Safe to run twice for the same events: deliveries and email
+/// jobs have stable ids, so a repeated hand-over finds them and sends nothing again.
+/// </summary>
+public interface IOrderEventDispatcherGrain : IGrainWithIntegerKey
+{
+    /// <summary>Hands over the pending events of the order "{orgId}/{orderId}"; returns how many were acknowledged.</summary>
+    Task<int> Dispatch(string orderKey);
+}
