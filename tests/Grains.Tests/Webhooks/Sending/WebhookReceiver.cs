@@ -9,7 +9,8 @@ namespace Granary.Grains.Tests.Webhooks.Sending;
 /// <summary>
 /// A real HTTP receiver on 127.0.0.1 (Kestrel, a free port) that records every request and answers as the test says.
 /// Paths: /ok → 204, /fail → 500 with <see cref="FailureBody"/>, /gone → 410, /redirect → 302 to
-/// <see cref="RedirectTo"/>, /slow → no answer until the client gives up or the receiver is disposed.
+/// <see cref="RedirectTo"/>, /slow → no answer until the client gives up or the receiver is disposed, /flaky → 503
+/// for the first <see cref="FailFirst"/> requests, then 200.
 /// </summary>
 internal sealed class WebhookReceiver : IAsyncDisposable
 {
@@ -23,6 +24,11 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     public ConcurrentQueue<ReceivedWebhook> Requests { get; } = new();
 
     public string? RedirectTo { get; set; }
+
+    /// <summary>How many requests to /flaky fail before it answers 200.</summary>
+    public int FailFirst { get; set; }
+
+    private int _flakySeen;
 
     /// <summary>The base URL, e.g. "http://127.0.0.1:41234".</summary>
     public string BaseUrl { get; private set; } = "";
@@ -65,6 +71,11 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             case "fail":
                 context.Response.StatusCode = StatusCodes.Status500InternalServerError;
                 await context.Response.WriteAsync(FailureBody, context.RequestAborted);
+                break;
+            case "flaky":
+                context.Response.StatusCode = Interlocked.Increment(ref _flakySeen) <= FailFirst
+                    ? StatusCodes.Status503ServiceUnavailable
+                    : StatusCodes.Status200OK;
                 break;
             case "gone":
                 context.Response.StatusCode = StatusCodes.Status410Gone;
