@@ -14,6 +14,7 @@ public static class DomainServices
         ArgumentNullException.ThrowIfNull(granary);
         services.Configure<WebhookOptions>(granary.GetSection("Webhooks"));
         services.Configure<EmailOptions>(granary.GetSection("Email"));
+        services.AddEmailJobs();
         return services;
     }
 }
