@@ -326,9 +326,18 @@ internal sealed partial class SmtpSink : IAsyncDisposable
 /// One message the <see cref="SmtpSink"/> accepted: the envelope and the raw data (Latin-1, CRLF lines), with the
 /// subject and the text and HTML parts decoded (RFC 2047 encoded words; base64 and quoted-printable bodies).
 /// </summary>
-internal sealed partial record SmtpSinkMessage(string From, IReadOnlyList<string> Recipients, string Data)
+internal sealed partial class SmtpSinkMessage(string from, IReadOnlyList<string> recipients, string data)
 {
     private MimeEntity? _entity;
+
+    /// <summary>The envelope sender (MAIL FROM).</summary>
+    public string From { get; } = from;
+
+    /// <summary>The envelope recipients (RCPT TO), in order.</summary>
+    public IReadOnlyList<string> Recipients { get; } = recipients;
+
+    /// <summary>Headers and body as received, dots unstuffed, lines ending in CRLF.</summary>
+    public string Data { get; } = data;
 
     private MimeEntity Entity => _entity ??= MimeEntity.Parse(Data);
 
@@ -449,7 +458,7 @@ internal sealed partial record SmtpSinkMessage(string From, IReadOnlyList<string
             var bytes = new List<byte>(text.Length);
             for (var i = 0; i < text.Length; i++)
             {
-                if (text[i] == '=' && i + 2 < text.Length + 0 && Uri.IsHexDigit(text[i + 1]) && Uri.IsHexDigit(text[i + 2]))
+                if (text[i] == '=' && i + 2 < text.Length && Uri.IsHexDigit(text[i + 1]) && Uri.IsHexDigit(text[i + 2]))
                 {
                     bytes.Add(Convert.ToByte(text.Substring(i + 1, 2), 16));
                     i += 2;

@@ -60,8 +60,9 @@ internal static class EmailFixtures
     }
 
     /// <summary>
-    /// Moves the clock to the job's next attempt and waits (without moving it further, so no call deadline passes
-    /// while the attempt talks to the sink) until that attempt is recorded.
+    /// Moves the clock to the job's next attempt, then waits until that attempt is recorded, nudging the clock by a
+    /// second between polls: a reminder claimed while the clock jumped may have its local timer set a little later.
+    /// The nudges are small so that no call deadline (30 s) passes while an attempt talks to the sink.
     /// </summary>
     public static async Task<EmailJobInfo> AdvanceToNextAttemptAsync(this IEmailJobGrain job, ManualTimeProvider time)
     {
@@ -72,11 +73,12 @@ internal static class EmailFixtures
         {
             time.Advance(wait);
         }
-        return await WaitForAsync(job, i => i.AttemptCount > before.AttemptCount, $"attempt {before.AttemptCount + 1} of job {before.Id}");
+        return await WaitForAsync(job, i => i.AttemptCount > before.AttemptCount, $"attempt {before.AttemptCount + 1} of job {before.Id}",
+            () => time.Advance(TimeSpan.FromSeconds(1)));
     }
 
     /// <summary>Polls the job until <paramref name="condition"/> holds; fails naming <paramref name="what"/> after 10 s.</summary>
-    public static async Task<EmailJobInfo> WaitForAsync(IEmailJobGrain job, Func<EmailJobInfo, bool> condition, string what)
+    public static async Task<EmailJobInfo> WaitForAsync(IEmailJobGrain job, Func<EmailJobInfo, bool> condition, string what, Action? betweenTries = null)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (true)
@@ -90,6 +92,7 @@ internal static class EmailFixtures
             {
                 Assert.Fail($"Timed out after 10 s waiting for {what}; the job is {(info is null ? "unknown" : $"{info.Status} after {info.AttemptCount} attempt(s)")}.");
             }
+            betweenTries?.Invoke();
             await Task.Delay(20);
         }
     }

@@ -27,6 +27,8 @@ public sealed class SmtpEmailSenderTests : IAsyncLifetime
         Assert.Equal(message.TextBody, received.TextBody!.ReplaceLineEndings("\n"));
         Assert.Equal(message.HtmlBody, received.HtmlBody!.ReplaceLineEndings("\n"));
         Assert.StartsWith("multipart/alternative", received.Header("Content-Type"), StringComparison.Ordinal);
+        Assert.Contains("Content-Transfer-Encoding: quoted-printable", received.Data, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Content-Transfer-Encoding: base64", received.Data, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
