@@ -1,5 +1,6 @@
 using Granary.Grains.Emails;
 using Granary.Grains.Events;
+using Granary.Grains.Jobs;
 using Granary.Grains.Webhooks;
 using Granary.Grains.Webhooks.Sending;
 using Microsoft.Extensions.Configuration;
@@ -17,7 +18,9 @@ public static class DomainServices
         services.Configure<WebhookOptions>(granary.GetSection("Webhooks"));
         services.Configure<EmailOptions>(granary.GetSection("Email"));
         services.Configure<EventOptions>(granary.GetSection("Events"));
+        services.AddSingleton<JobMetrics>();
         services.AddWebhookSending();
+        services.AddEmailJobs();
         return services;
     }
 }

@@ -20,9 +20,14 @@ public sealed class EmailOptions
     public string From { get; set; } = "Granary <no-reply@granary.local>";
 
     /// <summary>One SMTP conversation must finish within this.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(20);
 
-    public TimeSpan[] RetryDelays { get; set; } = [.. RetrySchedule.EmailDefault.Delays];
+    /// <summary>
+    /// Waits between attempts (see <see cref="RetrySchedule"/>); unset means <see cref="RetrySchedule.EmailDefault"/>.
+    /// Null rather than the defaults by default: the configuration binder appends configured items to an array's
+    /// existing ones, so "Email:RetryDelays:0" would otherwise add a sixth delay instead of replacing the schedule.
+    /// </summary>
+    public TimeSpan[]? RetryDelays { get; set; }
 
-    public RetrySchedule Schedule => new(RetryDelays);
+    public RetrySchedule Schedule => RetryDelays is { Length: > 0 } delays ? new(delays) : RetrySchedule.EmailDefault;
 }

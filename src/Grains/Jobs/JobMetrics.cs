@@ -1,46 +1,55 @@
 using System.Diagnostics.Metrics;
-using Granary.Grains.Jobs;
 
 namespace Granary.Grains.Jobs;
 
 /// <summary>
-/// Counters of background jobs on this silo (meter <c>Granary.Jobs</c>, tag <c>kind</c> = webhook | email): attempts
-/// made, jobs completed, retries scheduled and jobs dead-lettered. The dashboard and /metrics read them.
+/// Counters of background jobs on one silo (meter <c>Granary.Jobs</c> from the silo's meter factory, tag <c>kind</c> =
+/// webhook | email): attempts and their duration, jobs completed, failed attempts followed by a retry, jobs
+/// dead-lettered. /metrics and the dashboard read them.
 /// </summary>
-public static class JobMetrics
+public sealed class JobMetrics
 {
     public const string MeterName = "Granary.Jobs";
 
-    private static readonly Meter Meter = new(MeterName);
-    private static readonly Counter<long> Attempts = Meter.CreateCounter<long>("granary_jobs_attempts_total", description: "Attempts made by background jobs");
-    private static readonly Counter<long> Completed = Meter.CreateCounter<long>("granary_jobs_completed_total", description: "Background jobs that succeeded");
-    private static readonly Counter<long> Retried = Meter.CreateCounter<long>("granary_jobs_retried_total", description: "Failed attempts with a retry scheduled");
-    private static readonly Counter<long> Dead = Meter.CreateCounter<long>("granary_jobs_dead_total", description: "Background jobs dead-lettered");
-    private static readonly Histogram<double> Latency = Meter.CreateHistogram<double>("granary_jobs_attempt_duration_ms", "ms", "Duration of one attempt");
+    private static readonly KeyValuePair<string, object?> Webhook = new("kind", "webhook");
+    private static readonly KeyValuePair<string, object?> Email = new("kind", "email");
 
-    public static void Attempted(JobKind kind, double milliseconds)
+    private readonly Counter<long> _attempts;
+    private readonly Histogram<double> _duration;
+    private readonly Counter<long> _completed;
+    private readonly Counter<long> _retried;
+    private readonly Counter<long> _dead;
+
+    public JobMetrics(IMeterFactory meters)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        var meter = meters.Create(MeterName);
+        _attempts = meter.CreateCounter<long>("granary_jobs_attempts_total", description: "Attempts made by jobs.");
+        _duration = meter.CreateHistogram<double>("granary_jobs_attempt_duration_ms", "ms", "Duration of one attempt.");
+        _completed = meter.CreateCounter<long>("granary_jobs_completed_total", description: "Jobs whose work was done.");
+        _retried = meter.CreateCounter<long>("granary_jobs_retried_total", description: "Failed attempts followed by a scheduled retry.");
+        _dead = meter.CreateCounter<long>("granary_jobs_dead_total", description: "Jobs dead-lettered after their last attempt or an error no retry can fix.");
+    }
+
+    public void Attempted(JobKind kind, double milliseconds)
     {
         var tag = Tag(kind);
-        Attempts.Add(1, tag);
-        Latency.Record(milliseconds, tag);
+        _attempts.Add(1, tag);
+        _duration.Record(milliseconds, tag);
     }
 
-    /// <summary>Counts the status a job reached after an attempt.</summary>
-    public static void Reached(JobKind kind, JobStatus status)
+    /// <summary>Counts the status a job reached after an attempt (pending counts nothing).</summary>
+    public void Reached(JobKind kind, JobStatus status)
     {
-        switch (status)
+        var counter = status switch
         {
-            case JobStatus.Succeeded:
-                Completed.Add(1, Tag(kind));
-                break;
-            case JobStatus.Retrying:
-                Retried.Add(1, Tag(kind));
-                break;
-            case JobStatus.Dead:
-                Dead.Add(1, Tag(kind));
-                break;
-        }
+            JobStatus.Succeeded => _completed,
+            JobStatus.Retrying => _retried,
+            JobStatus.Dead => _dead,
+            _ => null,
+        };
+        counter?.Add(1, Tag(kind));
     }
 
-    private static KeyValuePair<string, object?> Tag(JobKind kind) => new("kind", kind == JobKind.Webhook ? "webhook" : "email");
+    private static KeyValuePair<string, object?> Tag(JobKind kind) => kind == JobKind.Webhook ? Webhook : Email;
 }

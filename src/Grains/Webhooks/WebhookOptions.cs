@@ -5,8 +5,12 @@ namespace Granary.Grains.Webhooks;
 /// <summary>Outbound webhooks (configuration section <c>Granary:Webhooks</c>).</summary>
 public sealed class WebhookOptions
 {
-    /// <summary>Waits between attempts (see <see cref="RetrySchedule"/>); defaults to <see cref="RetrySchedule.WebhookDefault"/>.</summary>
-    public TimeSpan[] RetryDelays { get; set; } = [.. RetrySchedule.WebhookDefault.Delays];
+    /// <summary>
+    /// Waits between attempts (see <see cref="RetrySchedule"/>); unset means <see cref="RetrySchedule.WebhookDefault"/>.
+    /// Null rather than the default array: the configuration binder appends configured items to an existing array,
+    /// so "Webhooks:RetryDelays:0" would otherwise add an eighth delay instead of replacing the schedule.
+    /// </summary>
+    public TimeSpan[]? RetryDelays { get; set; }
 
     /// <summary>A whole attempt (connect, send, read the capped response) must finish within this.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -29,5 +33,5 @@ public sealed class WebhookOptions
     /// </summary>
     public string[] AllowedTargets { get; set; } = [];
 
-    public RetrySchedule Schedule => new(RetryDelays);
+    public RetrySchedule Schedule => RetryDelays is { Length: > 0 } delays ? new(delays) : RetrySchedule.WebhookDefault;
 }

@@ -16,6 +16,7 @@ namespace Granary.Grains.Webhooks.Delivery;
 public sealed class WebhookDeliveryGrain(
     [PersistentState("delivery")] IPersistentState<WebhookDeliveryState> delivery,
     IOptions<WebhookOptions> options,
+    JobMetrics metrics,
     ILogger<WebhookDeliveryGrain> logger) : Grain, IWebhookDeliveryGrain, IRemindable
 {
     public const string RetryReminder = "retry";
@@ -86,7 +87,7 @@ public sealed class WebhookDeliveryGrain(
         else
         {
             result = await GrainFactory.GetGrain<IWebhookSenderGrain>(0).Send(new WebhookSendRequest(target.Url, state.Id, now, state.Payload, target.Secrets));
-            JobMetrics.Attempted(JobKind.Webhook, result.LatencyMs);
+            metrics.Attempted(JobKind.Webhook, result.LatencyMs);
             await RecordOutcomeAsync(endpoints, state, result.Outcome, now);
         }
 
@@ -120,7 +121,7 @@ public sealed class WebhookDeliveryGrain(
             Attempts = log,
         };
         await delivery.WriteStateAsync();
-        JobMetrics.Reached(JobKind.Webhook, status);
+        metrics.Reached(JobKind.Webhook, status);
 
         if (status != JobStatus.Retrying && reminderMayExist)
         {

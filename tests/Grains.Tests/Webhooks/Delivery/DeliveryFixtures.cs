@@ -56,7 +56,7 @@ internal sealed class DeliveryFixture : IAsyncDisposable
     public IWebhookDeliveryGrain Delivery(string deliveryId) => Grains.GetGrain<IWebhookDeliveryGrain>(WebhookDeliveryKey.For(Org, deliveryId));
 
     public static NewWebhookDelivery NewDelivery(string endpointId, string eventId = "evt1") =>
-        new(Org, endpointId, eventId, "order.created", $$"""{"type":"order.created","data":{"eventId":"{{eventId}}"}}""", DateTimeOffset.UtcNow);
+        new(Org, endpointId, eventId, "order.created", $"{{\"type\":\"order.created\",\"data\":{{\"eventId\":\"{eventId}\"}}}}", DateTimeOffset.UtcNow);
 
     /// <summary>Polls (advancing the clock by <paramref name="step"/> between tries) until the condition holds, for at most 15 s of real time.</summary>
     public async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? step = null)

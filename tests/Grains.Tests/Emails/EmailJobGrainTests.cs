@@ -1,0 +1,100 @@
+using Granary.Grains.Emails;
+using Granary.Grains.Jobs;
+using Granary.Runtime.Testing;
+using Granary.Testing.Smtp;
+using static Granary.Grains.Tests.Emails.EmailFixtures;
+
+namespace Granary.Grains.Tests.Emails;
+
+/// <summary>Email jobs that need no retry: sent at once, idempotent, dead at once when nothing could ever be sent.</summary>
+public sealed class EmailJobGrainTests : IAsyncLifetime
+{
+    private readonly ManualTimeProvider _time = new();
+    private readonly SmtpSink _sink = new();
+    private TestCluster _cluster = null!;
+
+    private IGrainFactory Grains => _cluster.GrainFactory;
+
+    public async Task InitializeAsync() => _cluster = await StartAsync(_sink, _time);
+
+    public async Task DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        await _sink.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Enqueue_SendsTheRenderedTemplateOverSmtp()
+    {
+        var job = Grains.EmailJob("org1", "job1");
+
+        var info = await job.Enqueue(Shipped(to: "ada@example.com"));
+
+        Assert.Equal(
+            new EmailJobInfo("job1", "org1", EmailTemplate.OrderShipped, "ada@example.com", "Order o-42 has shipped", JobStatus.Succeeded, 1, null, null, _time.GetUtcNow(), _time.GetUtcNow()),
+            info);
+        var sent = Assert.Single(_sink.Messages);
+        Assert.Equal(["ada@example.com"], sent.Recipients);
+        Assert.Equal("tests@granary.local", sent.From);
+        Assert.Equal("Order o-42 has shipped", sent.Subject);
+        Assert.Equal("Your order o-42 is on its way.\n\nTracking number: TRK<9>\n", sent.TextBody!.ReplaceLineEndings("\n"));
+        Assert.Contains("Tracking number: <strong>TRK&lt;9&gt;</strong>", sent.HtmlBody, StringComparison.Ordinal);
+        Assert.Equal(info, await job.Get());
+    }
+
+    [Fact]
+    public async Task Enqueue_Twice_SendsOnce_AndReturnsTheStoredJob()
+    {
+        var job = Grains.EmailJob("org1", "job1");
+        var first = await job.Enqueue(Shipped());
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        var second = await job.Enqueue(Shipped(to: "someone-else@example.com"));
+
+        Assert.Equal(first, second);
+        Assert.Single(_sink.Messages);
+    }
+
+    [Fact]
+    public async Task Enqueue_WithAMissingValue_IsDeadAtOnce_AndNeverRetried()
+    {
+        var job = Grains.EmailJob("org1", "job1");
+        var request = new EmailRequest("org1", EmailTemplate.OrderShipped, "ada@example.com", new Dictionary<string, string> { ["orderId"] = "o-1" });
+
+        var info = await job.Enqueue(request);
+
+        Assert.Equal(JobStatus.Dead, info.Status);
+        Assert.Equal(0, info.AttemptCount);
+        Assert.Equal("Email template 'order-shipped' has no value for {{trackingNumber}}.", info.LastError);
+        Assert.Null(info.NextAttemptAt);
+
+        Assert.Equal(info, await job.Retry());
+        _time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(info, await job.Get());
+        Assert.Empty(_sink.Messages);
+        Assert.Equal(0, _sink.RejectedCount);
+    }
+
+    [Fact]
+    public async Task Enqueue_RefusesARequestForAnotherOrganization_OrABadAddress_AndStoresNothing()
+    {
+        var job = Grains.EmailJob("org1", "job1");
+
+        await Assert.ThrowsAsync<ArgumentException>(() => job.Enqueue(Shipped(organizationId: "org2")));
+        await Assert.ThrowsAsync<ArgumentException>(() => job.Enqueue(Shipped(to: "not an address")));
+
+        Assert.Null(await job.Get());
+        Assert.Null(await job.Retry());
+        Assert.Empty(_sink.Messages);
+    }
+
+    [Fact]
+    public async Task Retry_OfASucceededJob_SendsNothing()
+    {
+        var job = Grains.EmailJob("org1", "job1");
+        var sent = await job.Enqueue(Shipped());
+
+        Assert.Equal(sent, await job.Retry());
+        Assert.Single(_sink.Messages);
+    }
+}
