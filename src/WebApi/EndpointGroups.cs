@@ -14,5 +14,8 @@ internal static class EndpointGroups
         Stats.StatsEndpoints.MapStats,
         Channels.ChannelEndpoints.MapChannels,
         Channels.InboundHookEndpoints.MapInboundHooks,
+        Webhooks.WebhookEndpoints.MapWebhooks,
+        Webhooks.WebhookDeliveryEndpoints.MapWebhookDeliveries,
+        Jobs.JobEndpoints.MapJobs,
     ];
 }

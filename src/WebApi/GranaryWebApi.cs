@@ -30,6 +30,7 @@ public static class GranaryWebApi
 
         services.AddApiProblems();
         services.AddStateQueries();
+        services.AddSingleton<Webhooks.IWebhookUrlCheck, Webhooks.WebhookUrlCheck>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = http.MaxRequestBodyBytes);

@@ -45,6 +45,7 @@ public sealed class BadInputTests
             (HttpMethod.Post, $"/api/v1/orgs/{orgId}/members"),
             (HttpMethod.Patch, $"/api/v1/orgs/{orgId}/members/{owner.UserId}"),
             (HttpMethod.Post, $"/api/v1/orgs/{orgId}/api-keys"),
+            (HttpMethod.Post, $"/api/v1/orgs/{orgId}/webhooks"),
         };
         foreach (var (method, path) in writes)
         {
@@ -112,6 +113,22 @@ public sealed class BadInputTests
             ("""{"trackingNumber":"   "}""", ["trackingNumber"]),
             ("""{"trackingNumber":{"id":"TRK-1"}}""", ["trackingNumber"]),
         ]),
+        ["POST /api/v1/orgs/{org}/webhooks"] = ("""{"url":"https://receiver.example.com/h","eventTypes":["order.*"]}""",
+        [
+            ("{}", ["url"]),
+            ("""{"url":5}""", ["url"]),
+            ("""{"url":"ftp://receiver.example.com/h"}""", ["url"]),
+            ("""{"url":"https://receiver.example.com/h","eventTypes":["Bad Type"]}""", ["eventTypes[0]"]),
+            ("""{"url":"https://receiver.example.com/h","eventTypes":"order.*"}""", ["eventTypes"]),
+            ("{\"url\":\"https://receiver.example.com/h\",\"description\":\"" + new string('d', 501) + "\"}", ["description"]),
+        ]),
+        ["PATCH /api/v1/orgs/{org}/webhooks/{id}"] = ("""{"enabled":false}""",
+        [
+            ("{}", ["body"]),
+            ("""{"url":"not a url"}""", ["url"]),
+            ("""{"enabled":"no"}""", ["enabled"]),
+            ("""{"eventTypes":[null]}""", ["eventTypes[0]"]),
+        ]),
     };
 
     /// <summary>Bodies wrong as a whole: none of them can be a valid request to any endpoint.</summary>
@@ -138,7 +155,8 @@ public sealed class BadInputTests
         var orgId = await owner.CreateOrganizationAsync();
         var orderId = await owner.CreateOrderAsync(orgId);
         var (method, template) = (route[..route.IndexOf(' ')], route[(route.IndexOf(' ') + 1)..]);
-        var path = template.Replace("{org}", orgId, StringComparison.Ordinal).Replace("{sku}", ApiSamples.Sku, StringComparison.Ordinal).Replace("{id}", orderId, StringComparison.Ordinal);
+        var id = template.Contains("/webhooks/", StringComparison.Ordinal) ? await CreateWebhookAsync(owner, orgId) : orderId;
+        var path = template.Replace("{org}", orgId, StringComparison.Ordinal).Replace("{sku}", ApiSamples.Sku, StringComparison.Ordinal).Replace("{id}", id, StringComparison.Ordinal);
         var (valid, invalid) = InventoryAndOrderWrites[route];
 
         foreach (var (what, body, contentType) in Malformed(valid))
@@ -192,6 +210,13 @@ public sealed class BadInputTests
                 await response.Assert4xxProblemAsync($"POST {path} with {what}");
             }
         }
+    }
+
+    private static async Task<string> CreateWebhookAsync(ApiSession owner, string orgId)
+    {
+        var created = await owner.Client.PostAsync($"/api/v1/orgs/{orgId}/webhooks", ApiSamples.Json("""{"url":"https://receiver.example.com/h"}"""));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.ReadAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 
     private static HttpRequestMessage Request(string method, string path, string body, string contentType) =>

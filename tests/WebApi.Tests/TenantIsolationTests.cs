@@ -28,7 +28,10 @@ public sealed class TenantIsolationTests
         public string Route => $"{Method} {Template}";
     }
 
-    /// <summary>Every org-scoped endpoint. Placeholders: {org}, {sku}, {id} (order, or channel under /channels), {userId}, {keyId}.</summary>
+    /// <summary>
+    /// Every org-scoped endpoint. Placeholders: {org}, {sku}, {id} (order, channel under /channels, webhook endpoint
+    /// under /webhooks, delivery under /jobs), {userId}, {keyId}, {deliveryId}, {kind}.
+    /// </summary>
     public static readonly Entry[] Walk =
     [
         new("GET", "/api/v1/orgs/{org}", null, Needs.Viewer),
@@ -57,6 +60,19 @@ public sealed class TenantIsolationTests
         new("GET", "/api/v1/orgs/{org}/channels", null, Needs.Viewer),
         new("POST", "/api/v1/orgs/{org}/channels/{id}/rotate-secret", null, Needs.Admin),
         new("POST", "/api/v1/orgs/{org}/channels/{id}/disable", null, Needs.Admin),
+        new("POST", "/api/v1/orgs/{org}/webhooks", """{"url":"https://receiver.example.com/h2"}""", Needs.Admin),
+        new("GET", "/api/v1/orgs/{org}/webhooks", null, Needs.Viewer),
+        new("GET", "/api/v1/orgs/{org}/webhooks/{id}", null, Needs.Viewer),
+        new("PATCH", "/api/v1/orgs/{org}/webhooks/{id}", """{"enabled":false}""", Needs.Admin),
+        new("DELETE", "/api/v1/orgs/{org}/webhooks/{id}", null, Needs.Admin),
+        new("POST", "/api/v1/orgs/{org}/webhooks/{id}/rotate-secret", null, Needs.Admin),
+        new("POST", "/api/v1/orgs/{org}/webhooks/{id}/test", null, Needs.Admin),
+        new("GET", "/api/v1/orgs/{org}/webhooks/{id}/deliveries", null, Needs.Viewer),
+        new("GET", "/api/v1/orgs/{org}/webhooks/deliveries/{deliveryId}", null, Needs.Viewer),
+        new("POST", "/api/v1/orgs/{org}/webhooks/deliveries/{deliveryId}/redeliver", null, Needs.Admin),
+        new("GET", "/api/v1/orgs/{org}/jobs", null, Needs.Viewer),
+        new("GET", "/api/v1/orgs/{org}/jobs/dead", null, Needs.Viewer),
+        new("POST", "/api/v1/orgs/{org}/jobs/dead/{kind}/{id}/retry", null, Needs.Admin),
     ];
 
     [Fact]
@@ -99,6 +115,12 @@ public sealed class TenantIsolationTests
         var channel = await ownerB.Client.PostAsync($"/api/v1/orgs/{orgB}/channels", ApiSamples.Json("""{"kind":"generic","name":"Shop"}"""));
         Assert.Equal(HttpStatusCode.Created, channel.StatusCode);
         var channelB = (await channel.ReadAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var webhook = await ownerB.Client.PostAsync($"/api/v1/orgs/{orgB}/webhooks", ApiSamples.Json("""{"url":"https://receiver.invalid/h"}"""));
+        Assert.Equal(HttpStatusCode.Created, webhook.StatusCode);
+        var webhookB = (await webhook.ReadAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var test = await ownerB.Client.PostAsync($"/api/v1/orgs/{orgB}/webhooks/{webhookB}/test", null);
+        Assert.True(test.StatusCode == HttpStatusCode.Accepted, $"test event: {(int)test.StatusCode} {await test.Content.ReadAsStringAsync()}");
+        var deliveryB = (await test.ReadAsync<JsonElement>()).GetProperty("deliveryId").GetString()!;
         var before = await SnapshotAsync(ownerB, orgB, orderB);
 
         var values = new Dictionary<string, string>
@@ -108,6 +130,8 @@ public sealed class TenantIsolationTests
             ["id"] = orderB,
             ["userId"] = ownerB.UserId,
             ["keyId"] = keyB,
+            ["deliveryId"] = deliveryB,
+            ["kind"] = "webhook",
         };
         var outsiders = new (string Who, HttpClient Client)[] { ("owner of another org", ownerA.Client), ("write API key of another org", factory.ClientWith(writeKeyA)) };
         var readers = new (string Who, HttpClient Client)[] { ("viewer", viewer.Client), ("read-scoped API key", factory.ClientWith(readKeyB)) };
@@ -119,6 +143,8 @@ public sealed class TenantIsolationTests
             {
                 these["id"] = channelB;
             }
+            these["id"] = entry.Template.Contains("/webhooks/", StringComparison.Ordinal) ? webhookB
+                : entry.Template.Contains("/jobs/", StringComparison.Ordinal) ? deliveryB : these["id"];
             var path = Fill(entry.Template, these);
             var nowhere = Fill(entry.Template, new Dictionary<string, string>(these) { ["org"] = Guid.NewGuid().ToString("N") });
             foreach (var (who, client) in outsiders)
@@ -175,7 +201,8 @@ public sealed class TenantIsolationTests
             string.Join(',', orders),
             await Read($"/api/v1/orgs/{org}/orders/{orderId}"),
             await Read($"/api/v1/orgs/{org}/stats"),
-            await Read($"/api/v1/orgs/{org}/channels"));
+            await Read($"/api/v1/orgs/{org}/channels"),
+            await Read($"/api/v1/orgs/{org}/webhooks"));
     }
 
     private static HttpRequestMessage Request(Entry entry, string path)

@@ -1,5 +1,8 @@
+using Granary.Grains.Emails;
 using Granary.Grains.Inventory;
+using Granary.Grains.Jobs;
 using Granary.Grains.Orders;
+using Granary.Grains.Webhooks;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -9,6 +12,7 @@ namespace Granary.WebApi.Queries;
 internal sealed class PostgresStateQueries(string connectionString) : IStateQueries, IAsyncDisposable
 {
     private static readonly OrderListSql Sql = new(f => $"(payload->>'{f}')", p => "@" + p, "(payload - 'pendingEvents')::text");
+    private static readonly JobListSql Jobs = new(f => $"(payload->>'{f}')", p => "@" + p, "(payload - 'payload')::text");
     private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
     private readonly SemaphoreSlim _indexLock = new(1, 1);
     private bool _indexed;
@@ -53,6 +57,44 @@ internal sealed class PostgresStateQueries(string connectionString) : IStateQuer
         return items.Count > limit ? new(items[..limit], true) : new(items, false);
     }
 
+    public async Task<CursorPage<WebhookDeliveryInfo>> ListDeliveriesAsync(DeliveryListQuery query, CancellationToken cancellationToken)
+    {
+        await EnsureIndexesAsync(cancellationToken);
+        await using var command = _dataSource.CreateCommand(Jobs.DeliveryList);
+        Text(command, "org", query.OrganizationId);
+        Text(command, "endpoint", query.EndpointId);
+        Text(command, "status", query.Status?.ToString());
+        return await ReadPageAsync(command, query.After, query.Limit, JobRows.Delivery, cancellationToken);
+    }
+
+    public async Task<CursorPage<EmailJobInfo>> ListEmailJobsAsync(string organizationId, JobStatus status, OrderCursor? after, int limit, CancellationToken cancellationToken)
+    {
+        await EnsureIndexesAsync(cancellationToken);
+        await using var command = _dataSource.CreateCommand(Jobs.EmailList);
+        Text(command, "org", organizationId);
+        Text(command, "status", status.ToString());
+        return await ReadPageAsync(command, after, limit, JobRows.EmailJob, cancellationToken);
+    }
+
+    public async Task<IReadOnlyDictionary<(JobKind Kind, JobStatus Status), long>> CountJobsAsync(string organizationId, CancellationToken cancellationToken)
+    {
+        await EnsureIndexesAsync(cancellationToken);
+        await using var command = _dataSource.CreateCommand(Jobs.Summary);
+        Text(command, "org", organizationId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await JobCounts.ReadAsync(reader, cancellationToken);
+    }
+
+    /// <summary>Runs a keyset page (limit + 1 rows: payload, createdAt text, grain key).</summary>
+    private static async Task<CursorPage<T>> ReadPageAsync<T>(NpgsqlCommand command, OrderCursor? after, int limit, Func<string, string, T> read, CancellationToken cancellationToken)
+    {
+        Text(command, "afterAt", after?.CreatedAt);
+        Text(command, "afterKey", after?.GrainKey);
+        command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = limit + 1 });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await JobCounts.ReadPageAsync(reader, limit, read, cancellationToken);
+    }
+
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     private static void Text(NpgsqlCommand command, string name, string? value) =>
@@ -69,7 +111,7 @@ internal sealed class PostgresStateQueries(string connectionString) : IStateQuer
         {
             if (!_indexed)
             {
-                await using var command = _dataSource.CreateCommand(Sql.Indexes);
+                await using var command = _dataSource.CreateCommand(Sql.Indexes + Jobs.Indexes);
                 await command.ExecuteNonQueryAsync(cancellationToken);
                 _indexed = true;
             }

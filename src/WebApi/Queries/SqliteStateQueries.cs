@@ -1,6 +1,9 @@
 using System.Globalization;
+using Granary.Grains.Emails;
 using Granary.Grains.Inventory;
+using Granary.Grains.Jobs;
 using Granary.Grains.Orders;
+using Granary.Grains.Webhooks;
 using Microsoft.Data.Sqlite;
 
 namespace Granary.WebApi.Queries;
@@ -9,6 +12,7 @@ namespace Granary.WebApi.Queries;
 internal sealed class SqliteStateQueries(string path) : IStateQueries
 {
     private static readonly OrderListSql Sql = new(f => $"json_extract(payload, '$.{f}')", p => "$" + p, "json_remove(payload, '$.pendingEvents')");
+    private static readonly JobListSql Jobs = new(f => $"json_extract(payload, '$.{f}')", p => "$" + p, "json_remove(payload, '$.payload')");
     private readonly string _connectionString = new SqliteConnectionStringBuilder
     {
         DataSource = Path.GetFullPath(path),
@@ -62,6 +66,47 @@ internal sealed class SqliteStateQueries(string path) : IStateQueries
         return Trim(items, limit);
     }
 
+    public async Task<CursorPage<WebhookDeliveryInfo>> ListDeliveriesAsync(DeliveryListQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = Jobs.DeliveryList;
+        command.Parameters.AddWithValue("$org", query.OrganizationId);
+        command.Parameters.AddWithValue("$endpoint", (object?)query.EndpointId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$status", (object?)query.Status?.ToString() ?? DBNull.Value);
+        return await ReadPageAsync(command, query.After, query.Limit, JobRows.Delivery, cancellationToken);
+    }
+
+    public async Task<CursorPage<EmailJobInfo>> ListEmailJobsAsync(string organizationId, JobStatus status, OrderCursor? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = Jobs.EmailList;
+        command.Parameters.AddWithValue("$org", organizationId);
+        command.Parameters.AddWithValue("$status", status.ToString());
+        return await ReadPageAsync(command, after, limit, JobRows.EmailJob, cancellationToken);
+    }
+
+    public async Task<IReadOnlyDictionary<(JobKind Kind, JobStatus Status), long>> CountJobsAsync(string organizationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = Jobs.Summary;
+        command.Parameters.AddWithValue("$org", organizationId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await JobCounts.ReadAsync(reader, cancellationToken);
+    }
+
+    /// <summary>Runs a keyset page (limit + 1 rows: payload, createdAt text, grain key).</summary>
+    private static async Task<CursorPage<T>> ReadPageAsync<T>(SqliteCommand command, OrderCursor? after, int limit, Func<string, string, T> read, CancellationToken cancellationToken)
+    {
+        command.Parameters.AddWithValue("$afterAt", (object?)after?.CreatedAt ?? DBNull.Value);
+        command.Parameters.AddWithValue("$afterKey", (object?)after?.GrainKey ?? DBNull.Value);
+        command.Parameters.AddWithValue("$limit", limit + 1);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await JobCounts.ReadPageAsync(reader, limit, read, cancellationToken);
+    }
+
     private static Page<T> Trim<T>(List<T> items, int limit) =>
         items.Count > limit ? new Page<T>(items[..limit], true) : new Page<T>(items, false);
 
@@ -77,7 +122,7 @@ internal sealed class SqliteStateQueries(string path) : IStateQueries
                 if (!_indexed)
                 {
                     await using var create = connection.CreateCommand();
-                    create.CommandText = Sql.Indexes;
+                    create.CommandText = Sql.Indexes + Jobs.Indexes;
                     await create.ExecuteNonQueryAsync(cancellationToken);
                     _indexed = true;
                 }

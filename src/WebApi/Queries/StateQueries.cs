@@ -1,5 +1,8 @@
+using Granary.Grains.Emails;
 using Granary.Grains.Inventory;
+using Granary.Grains.Jobs;
 using Granary.Grains.Orders;
+using Granary.Grains.Webhooks;
 using Microsoft.Extensions.Configuration;
 
 namespace Granary.WebApi.Queries;
@@ -34,6 +37,15 @@ internal static class StateQueries
             throw new NotSupportedException("Lists need SQL storage.");
 
         public Task<Page<StockLevel>> ListInventoryAsync(string organizationId, string? afterSku, int limit, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("Lists need SQL storage.");
+
+        public Task<CursorPage<WebhookDeliveryInfo>> ListDeliveriesAsync(DeliveryListQuery query, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("Lists need SQL storage.");
+
+        public Task<CursorPage<EmailJobInfo>> ListEmailJobsAsync(string organizationId, JobStatus status, OrderCursor? after, int limit, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("Lists need SQL storage.");
+
+        public Task<IReadOnlyDictionary<(JobKind Kind, JobStatus Status), long>> CountJobsAsync(string organizationId, CancellationToken cancellationToken) =>
             throw new NotSupportedException("Lists need SQL storage.");
     }
 }

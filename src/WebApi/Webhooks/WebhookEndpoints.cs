@@ -1,0 +1,143 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Granary.Grains.Organizations;
+using Granary.Grains.Webhooks;
+using Granary.Runtime;
+using Granary.WebApi.Http;
+using Granary.WebApi.Organizations;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Granary.WebApi.Webhooks;
+
+/// <summary>
+/// <c>/api/v1/orgs/{org}/webhooks</c>: outbound webhook endpoints, each with a signing secret shown only by create and
+/// rotate-secret. Reading needs the viewer role, changes need admin. Deliveries are in <see cref="WebhookDeliveryEndpoints"/>.
+/// </summary>
+internal static partial class WebhookEndpoints
+{
+    /// <summary>Standard Webhooks secrets: "whsec_" + base64 of the key bytes.</summary>
+    public const string SecretPrefix = "whsec_";
+
+    public static void MapWebhooks(IEndpointRouteBuilder app)
+    {
+        var webhooks = Group(app);
+        webhooks.MapPost("", Create).Validate<CreateWebhookRequest>().WithName("CreateWebhookEndpoint")
+            .WithSummary("Creates a webhook endpoint (admin); the response is the only time its signing secret is shown.");
+        webhooks.MapGet("", List).WithName("ListWebhookEndpoints").WithSummary("The organization's webhook endpoints, without secrets.");
+        webhooks.MapGet("/{id}", Get).WithName("GetWebhookEndpoint").WithSummary("One webhook endpoint, without its secret.");
+        webhooks.MapPatch("/{id}", Update).Validate<UpdateWebhookRequest>().WithName("UpdateWebhookEndpoint")
+            .WithSummary("Changes url, eventTypes, description or enabled (admin); enabling clears the failure streak.");
+        webhooks.MapDelete("/{id}", Delete).WithName("DeleteWebhookEndpoint").WithSummary("Deletes a webhook endpoint (admin).");
+        webhooks.MapPost("/{id}/rotate-secret", RotateSecret).WithName("RotateWebhookSecret")
+            .WithSummary("Replaces the signing secret (admin); deliveries are signed with the old one too for 24 hours. Shows the new one once.");
+        webhooks.MapPost("/{id}/test", WebhookTestEvent.Send).WithName("SendWebhookTestEvent")
+            .WithSummary("Delivers a \"webhook.test\" event to the endpoint (admin); answers 202 with the delivery to follow.");
+    }
+
+    /// <summary>The route group every webhook endpoint shares: auth and rate limits set once.</summary>
+    public static RouteGroupBuilder Group(IEndpointRouteBuilder app) =>
+        app.MapGroup("/api/v1/orgs/{org}/webhooks").WithTags("Webhooks").RequireAuthorization().RequireRateLimiting(RateLimits.Authenticated);
+
+    public static async Task<Results<Created<WebhookEndpointWithSecretResponse>, ValidationProblem, ProblemHttpResult>> Create(
+        string org, CreateWebhookRequest request, ClaimsPrincipal caller, IGrainFactory grains, IWebhookUrlCheck urls, CancellationToken cancellationToken)
+    {
+        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Admin) is ProblemHttpResult denied)
+        {
+            return denied;
+        }
+        if (await CheckUrlAsync(urls, request.Url!, cancellationToken) is { } badUrl)
+        {
+            return badUrl;
+        }
+        var id = "we_" + WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(16));
+        var secret = NewSecret();
+        var command = new NewWebhookEndpoint(id, request.Url!, WebhookRules.Normalize(request.EventTypes ?? []), request.Description, request.Enabled ?? true, secret);
+        try
+        {
+            var endpoint = await grains.GetGrain<IWebhookEndpointsGrain>(org).Create(command);
+            return TypedResults.Created($"/api/v1/orgs/{org}/webhooks/{id}", WebhookEndpointWithSecretResponse.From(endpoint, secret));
+        }
+        catch (WebhookEndpointLimitException limit)
+        {
+            return ApiProblems.Conflict("The organization has as many webhook endpoints as it may have.", limit.Message);
+        }
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<WebhookEndpointResponse>>, ProblemHttpResult>> List(string org, ClaimsPrincipal caller, IGrainFactory grains)
+    {
+        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
+        {
+            return denied;
+        }
+        var endpoints = await grains.GetGrain<IWebhookEndpointsGrain>(org).List();
+        return TypedResults.Ok<IReadOnlyList<WebhookEndpointResponse>>([.. endpoints.Select(WebhookEndpointResponse.From)]);
+    }
+
+    public static async Task<Results<Ok<WebhookEndpointResponse>, ProblemHttpResult>> Get(string org, string id, ClaimsPrincipal caller, IGrainFactory grains)
+    {
+        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
+        {
+            return denied;
+        }
+        return IsEndpointId(id) && await grains.GetGrain<IWebhookEndpointsGrain>(org).Get(id) is { } endpoint
+            ? TypedResults.Ok(WebhookEndpointResponse.From(endpoint))
+            : NotFound();
+    }
+
+    public static async Task<Results<Ok<WebhookEndpointResponse>, ValidationProblem, ProblemHttpResult>> Update(
+        string org, string id, UpdateWebhookRequest request, ClaimsPrincipal caller, IGrainFactory grains, IWebhookUrlCheck urls, CancellationToken cancellationToken)
+    {
+        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Admin) is ProblemHttpResult denied)
+        {
+            return denied;
+        }
+        if (!IsEndpointId(id))
+        {
+            return NotFound();
+        }
+        if (request.Url is not null && await CheckUrlAsync(urls, request.Url, cancellationToken) is { } badUrl)
+        {
+            return badUrl;
+        }
+        var update = new WebhookEndpointUpdate(request.Url, request.EventTypes is { } types ? WebhookRules.Normalize(types) : null, request.Description, request.Enabled);
+        return await grains.GetGrain<IWebhookEndpointsGrain>(org).Update(id, update) is { } endpoint
+            ? TypedResults.Ok(WebhookEndpointResponse.From(endpoint))
+            : NotFound();
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> Delete(string org, string id, ClaimsPrincipal caller, IGrainFactory grains)
+    {
+        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Admin) is ProblemHttpResult denied)
+        {
+            return denied;
+        }
+        return IsEndpointId(id) && await grains.GetGrain<IWebhookEndpointsGrain>(org).Delete(id) ? TypedResults.NoContent() : NotFound();
+    }
+
+    public static async Task<Results<Ok<WebhookEndpointWithSecretResponse>, ProblemHttpResult>> RotateSecret(string org, string id, ClaimsPrincipal caller, IGrainFactory grains)
+    {
+        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Admin) is ProblemHttpResult denied)
+        {
+            return denied;
+        }
+        var secret = NewSecret();
+        return IsEndpointId(id) && await grains.GetGrain<IWebhookEndpointsGrain>(org).RotateSecret(id, secret) is { } endpoint
+            ? TypedResults.Ok(WebhookEndpointWithSecretResponse.From(endpoint, secret))
+            : NotFound();
+    }
+
+    public static bool IsEndpointId(string id) => EndpointIdPattern().IsMatch(id);
+
+    public static ProblemHttpResult NotFound() => ApiProblems.NotFound("The webhook endpoint");
+
+    private static string NewSecret() => SecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>The single place a URL meets <see cref="IWebhookUrlCheck"/> (the address policy), for create and update alike.</summary>
+    private static async Task<ValidationProblem?> CheckUrlAsync(IWebhookUrlCheck urls, string url, CancellationToken cancellationToken) =>
+        await urls.CheckAsync(url, cancellationToken) is { } problem ? ApiProblems.Invalid("url", problem) : null;
+
+    [GeneratedRegex("^we_[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex EndpointIdPattern();
+}
