@@ -1,3 +1,4 @@
+using Granary.Grains.Webhooks.Sending;
 namespace Granary.WebApi.Webhooks;
 
 /// <summary>
@@ -10,12 +11,13 @@ internal interface IWebhookUrlCheck
 }
 
 /// <summary>
-/// The syntactic check of <see cref="WebhookUrl"/>.
-/// ADDRESS POLICY: the SSRF policy (Granary.Grains.Webhooks.Sending.TargetAddressPolicy: loopback, private,
-/// link-local and metadata addresses refused unless WebhookOptions.AllowedTargets allows them) plugs in here, after the
-/// syntactic check; deliveries check it again at send time, since DNS answers change.
+/// The syntactic check of <see cref="WebhookUrl"/>, then the address policy (<see cref="TargetAddressPolicy"/>:
+/// an IP-address or localhost host that is loopback, private, link-local or a metadata address is refused unless
+/// Webhooks:AllowedTargets allows it). Host names are judged again by every delivery when it connects, since DNS
+/// answers change.
 /// </summary>
-internal sealed class WebhookUrlCheck : IWebhookUrlCheck
+internal sealed class WebhookUrlCheck(TargetAddressPolicy policy) : IWebhookUrlCheck
 {
-    public ValueTask<string?> CheckAsync(string url, CancellationToken cancellationToken) => ValueTask.FromResult(WebhookUrl.Problem(url));
+    public ValueTask<string?> CheckAsync(string url, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(WebhookUrl.Problem(url) ?? policy.CheckUrl(url));
 }

@@ -1,5 +1,6 @@
 using Granary.Grains.Jobs;
 using Granary.Grains.Webhooks;
+using Granary.Grains.Tests.Webhooks.Sending;
 using Granary.Grains.Webhooks.Sending;
 using static Granary.Grains.Tests.Webhooks.Delivery.DeliveryFixture;
 
