@@ -1,4 +1,5 @@
 using Granary.Grains.Emails;
+using Granary.Grains.Scheduling;
 using Granary.Grains.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +15,7 @@ public static class DomainServices
         ArgumentNullException.ThrowIfNull(granary);
         services.Configure<WebhookOptions>(granary.GetSection("Webhooks"));
         services.Configure<EmailOptions>(granary.GetSection("Email"));
+        services.AddGranaryScheduling(granary.GetSection("Jobs"));
         return services;
     }
 }
