@@ -10,7 +10,7 @@ public sealed record DailySummaryState
     /// <summary>The local date of the last tick that sent a summary; a second tick that day sends nothing.</summary>
     public DateOnly? LastSentDate { get; init; }
 
-    /// <summary>When the next tick is due, as last registered (null when the summary is off).</summary>
+    /// <summary>The intended time of the next tick, as last registered (null when the summary is off).</summary>
     public DateTimeOffset? NextRunAt { get; init; }
 }
 
@@ -36,7 +36,7 @@ public sealed class DailySummaryGrain(
     }
 
     public async Task<DailySummarySchedule> Get() =>
-        new((await GetReminder(ReminderName))?.DueTime, summary.State.LastSentDate);
+        new(await GetReminder(ReminderName) is null ? null : summary.State.NextRunAt, summary.State.LastSentDate);
 
     public async Task ReceiveReminder(string reminderName, ReminderTick tick)
     {
@@ -114,7 +114,9 @@ public sealed class DailySummaryGrain(
         }
         var now = TimeProvider.GetUtcNow();
         var next = DailySchedule.NextOccurrence(now, DailySchedule.Zone(settings.TimeZone), settings.DailySummaryHour);
-        if ((await GetReminder(ReminderName))?.DueTime != next)
+        // The table's due time may differ from the intended one by the moment it took to register (and a claimed tick
+        // shows its lease), so the intended time kept in state is what's compared.
+        if (summary.State.NextRunAt != next || await GetReminder(ReminderName) is null)
         {
             await Register(next, now);
         }
