@@ -1,6 +1,7 @@
 using Granary.Grains.Emails;
 using Granary.Grains.Events;
 using Granary.Grains.Jobs;
+using Granary.Grains.Scheduling;
 using Granary.Grains.Webhooks;
 using Granary.Grains.Webhooks.Sending;
 using Microsoft.Extensions.Configuration;
@@ -8,10 +9,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Granary.Grains;
 
-/// <summary>Services the domain's grains need beside the runtime: options of webhooks and email.</summary>
+/// <summary>Services the domain's grains need beside the runtime: webhook sending, email, event hand-over, scheduled jobs.</summary>
 public static class DomainServices
 {
-    /// <summary>Registers them from the <c>Granary</c> configuration section (sub-sections Webhooks and Email).</summary>
+    /// <summary>Registers them from the <c>Granary</c> configuration section (sub-sections Webhooks, Email, Events and Jobs).</summary>
     public static IServiceCollection AddGranaryDomain(this IServiceCollection services, IConfiguration granary)
     {
         ArgumentNullException.ThrowIfNull(granary);
@@ -21,6 +22,7 @@ public static class DomainServices
         services.AddSingleton<JobMetrics>();
         services.AddWebhookSending();
         services.AddEmailJobs();
+        services.AddGranaryScheduling(granary.GetSection("Jobs"));
         return services;
     }
 }

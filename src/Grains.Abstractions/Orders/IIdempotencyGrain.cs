@@ -8,6 +8,9 @@ public interface IIdempotencyGrain : IGrainWithStringKey
 {
     /// <summary>Creates the order the first time; afterwards returns what the first call created, or a mismatch.</summary>
     Task<IdempotentCreateResult> CreateOrder(string bodyHash, CreateOrder command);
+
+    /// <summary>Deletes the record (retention ended): the key can then be used again, with any body.</summary>
+    Task Forget();
 }
 
 /// <summary>What happened to an idempotent create.</summary>

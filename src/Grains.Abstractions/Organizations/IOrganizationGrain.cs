@@ -85,4 +85,5 @@ public sealed record OrganizationInfo(string Id, string Name, string Slug, Organ
 /// <param name="AutoCancelMinutes">Pending orders are cancelled after this many minutes.</param>
 /// <param name="DailySummary">Whether owners get a daily summary email.</param>
 /// <param name="TimeZone">IANA time zone for the daily summary.</param>
-public sealed record OrganizationSettings(int AutoCancelMinutes = 60, bool DailySummary = true, string TimeZone = "UTC");
+/// <param name="DailySummaryHour">The local hour (0–23) at which the daily summary is sent.</param>
+public sealed record OrganizationSettings(int AutoCancelMinutes = 60, bool DailySummary = true, string TimeZone = "UTC", int DailySummaryHour = 7);

@@ -10,6 +10,10 @@ public interface IOrderStatsGrain : IGrainWithStringKey
 
     [ReadOnly]
     Task<OrderStats> Get();
+
+    /// <summary>The figures of the orders created on one local day; zeros for a day older than the last seven.</summary>
+    [ReadOnly]
+    Task<DayOrderStats> GetDay(DateOnly day);
 }
 
 /// <param name="EventId">The order event's id; a repeated id is ignored.</param>
@@ -20,3 +24,9 @@ public sealed record OrderTransition(string EventId, OrderStatus? From, OrderSta
 /// <param name="TodayOrders">Orders created today.</param>
 /// <param name="TodayRevenue">Totals of today's orders that are not cancelled, per currency.</param>
 public sealed record OrderStats(IReadOnlyDictionary<string, int> ByStatus, DateOnly Date, string TimeZone, int TodayOrders, IReadOnlyDictionary<string, decimal> TodayRevenue);
+
+/// <param name="Date">The local day of creation.</param>
+/// <param name="Orders">Orders created that day.</param>
+/// <param name="ByStatus">Those orders by their current status (lower-case names; statuses with none left out).</param>
+/// <param name="Revenue">Totals of those orders that are not cancelled, per currency.</param>
+public sealed record DayOrderStats(DateOnly Date, string TimeZone, int Orders, IReadOnlyDictionary<string, int> ByStatus, IReadOnlyDictionary<string, decimal> Revenue);

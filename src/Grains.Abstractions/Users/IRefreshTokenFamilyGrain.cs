@@ -15,6 +15,9 @@ public interface IRefreshTokenFamilyGrain : IGrainWithStringKey
 
     /// <summary>Revokes the family when <paramref name="presentedHash"/> is one of its tokens (logout); true when it was.</summary>
     Task<bool> Revoke(string presentedHash);
+
+    /// <summary>Deletes the family (expired or revoked): its tokens are unknown from then on.</summary>
+    Task Forget();
 }
 
 /// <summary>The outcome of a refresh; <see cref="UserId"/> is set only when <see cref="Status"/> is Rotated.</summary>

@@ -43,4 +43,13 @@ public sealed class IdempotencyGrain([PersistentState("idempotency")] IPersisten
         await record.WriteStateAsync();
         return new IdempotentCreateResult(created ? IdempotentOutcome.Replayed : IdempotentOutcome.Created, snapshot);
     }
+
+    public async Task Forget()
+    {
+        if (record.RecordExists)
+        {
+            await record.ClearStateAsync();
+        }
+        DeactivateOnIdle();
+    }
 }

@@ -1,4 +1,6 @@
+using Granary.Grains.Scheduling;
 using Granary.Grains.Users;
+using Microsoft.Extensions.Logging;
 
 namespace Granary.Grains.Organizations;
 
@@ -18,7 +20,9 @@ public sealed record StoredApiKey(string Id, string Name, IReadOnlyList<string> 
     public ApiKeyInfo ToInfo() => new(Id, Name, Scopes, Prefix, CreatedAt, RevokedAt);
 }
 
-public sealed class OrganizationGrain([PersistentState("organization")] IPersistentState<OrganizationState> org) : Grain, IOrganizationGrain
+public sealed class OrganizationGrain(
+    [PersistentState("organization")] IPersistentState<OrganizationState> org,
+    ILogger<OrganizationGrain> logger) : Grain, IOrganizationGrain
 {
     private OrganizationState State => org.State;
 
@@ -35,6 +39,7 @@ public sealed class OrganizationGrain([PersistentState("organization")] IPersist
         State.Members = [new MemberInfo(ownerUserId, owner.Email, owner.Name, OrgRole.Owner, now)];
         await org.WriteStateAsync();
         await GrainFactory.GetGrain<IUserGrain>(ownerUserId).AddOrganization(GetPrimaryKeyString());
+        await EnsureDailySummary(State.Info.Settings);
         return State.Info;
     }
 
@@ -50,6 +55,7 @@ public sealed class OrganizationGrain([PersistentState("organization")] IPersist
         }
         State.Info = State.Info with { Settings = settings };
         await org.WriteStateAsync();
+        await EnsureDailySummary(settings);
         return State.Info;
     }
 
@@ -153,7 +159,29 @@ public sealed class OrganizationGrain([PersistentState("organization")] IPersist
         return true;
     }
 
+    /// <summary>
+    /// The organization exists whatever happens to its summary's schedule: a failure is logged, not thrown, and the
+    /// next settings change (Ensure is idempotent) schedules it again.
+    /// </summary>
+    private async Task EnsureDailySummary(OrganizationSettings settings)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IDailySummaryGrain>(GetPrimaryKeyString()).Ensure(settings);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            OrganizationLog.DailySummaryNotScheduled(logger, exception, GetPrimaryKeyString());
+        }
+    }
+
     private int Owners => State.Members.Count(m => m.Role == OrgRole.Owner);
 
     private MemberInfo? Find(string userId) => State.Members.Find(m => m.UserId == userId);
+}
+
+internal static partial class OrganizationLog
+{
+    [LoggerMessage(1, LogLevel.Error, "The daily summary of organization {OrganizationId} could not be scheduled; saving its settings again retries")]
+    public static partial void DailySummaryNotScheduled(ILogger logger, Exception exception, string organizationId);
 }

@@ -15,6 +15,9 @@ public sealed record OrderStatsState
     /// <summary>Totals of non-cancelled orders per local day of creation and currency ("2026-01-01|EUR").</summary>
     public Dictionary<string, decimal> RevenuePerDay { get; init; } = [];
 
+    /// <summary>Orders per local day of creation and current status ("2026-01-01|Pending"); absent in rows written before it existed.</summary>
+    public Dictionary<string, int> StatusPerDay { get; init; } = [];
+
     /// <summary>The last event ids seen, so a repeated Record changes nothing.</summary>
     public List<string> RecentEventIds { get; init; } = [];
 }
@@ -22,7 +25,8 @@ public sealed record OrderStatsState
 /// <summary>Per-organization order figures, kept up to date by order grains.</summary>
 public sealed class OrderStatsGrain([PersistentState("stats")] IPersistentState<OrderStatsState> stats) : Grain, IOrderStatsGrain
 {
-    private const int DaysKept = 3;
+    /// <summary>Days before today whose figures are kept (the daily summary reads yesterday's; a week leaves room for late ticks).</summary>
+    private const int DaysKept = 7;
     private const int EventIdsKept = 200;
 
     public async Task Record(OrderTransition transition)
@@ -38,7 +42,9 @@ public sealed class OrderStatsGrain([PersistentState("stats")] IPersistentState<
         var byStatus = new Dictionary<OrderStatus, int>(state.ByStatus);
         var perDay = new Dictionary<DateOnly, int>(state.CreatedPerDay);
         var revenue = new Dictionary<string, decimal>(state.RevenuePerDay);
+        var statusPerDay = new Dictionary<string, int>(state.StatusPerDay);
         var revenueKey = $"{createdDay:yyyy-MM-dd}|{transition.Currency}";
+        MoveDayStatus(statusPerDay, createdDay, transition.From, transition.To);
 
         if (transition.From is { } from)
         {
@@ -60,16 +66,15 @@ public sealed class OrderStatsGrain([PersistentState("stats")] IPersistentState<
         {
             perDay.Remove(day);
         }
-        foreach (var key in revenue.Keys.Where(k => DateOnly.ParseExact(k[..10], "yyyy-MM-dd") < today.AddDays(-DaysKept)).ToList())
-        {
-            revenue.Remove(key);
-        }
+        DropOldDays(revenue, today);
+        DropOldDays(statusPerDay, today);
         stats.State = new OrderStatsState
         {
             ByStatus = byStatus,
             TimeZone = zone.Id,
             CreatedPerDay = perDay,
             RevenuePerDay = revenue,
+            StatusPerDay = statusPerDay,
             RecentEventIds = [.. state.RecentEventIds.Append(transition.EventId).TakeLast(EventIdsKept)],
         };
         await stats.WriteStateAsync();
@@ -84,6 +89,54 @@ public sealed class OrderStatsGrain([PersistentState("stats")] IPersistentState<
         var byStatus = Enum.GetValues<OrderStatus>().ToDictionary(s => s.ToString().ToLowerInvariant(), s => state.ByStatus.GetValueOrDefault(s));
         var revenue = state.RevenuePerDay.Where(r => r.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(r => r.Key[prefix.Length..], r => r.Value);
         return Task.FromResult(new OrderStats(byStatus, today, zone.Id, state.CreatedPerDay.GetValueOrDefault(today), revenue));
+    }
+
+    public Task<DayOrderStats> GetDay(DateOnly day)
+    {
+        var state = stats.State;
+        var zone = Zone(state.TimeZone);
+        if (day < Today(zone).AddDays(-DaysKept))
+        {
+            return Task.FromResult(new DayOrderStats(day, zone.Id, 0, new Dictionary<string, int>(), new Dictionary<string, decimal>()));
+        }
+        var prefix = $"{day:yyyy-MM-dd}|";
+        var byStatus = Enum.GetValues<OrderStatus>()
+            .Select(s => (Name: s.ToString().ToLowerInvariant(), Count: state.StatusPerDay.GetValueOrDefault(prefix + s)))
+            .Where(s => s.Count > 0)
+            .ToDictionary(s => s.Name, s => s.Count);
+        var revenue = state.RevenuePerDay.Where(r => r.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(r => r.Key[prefix.Length..], r => r.Value);
+        return Task.FromResult(new DayOrderStats(day, zone.Id, state.CreatedPerDay.GetValueOrDefault(day), byStatus, revenue));
+    }
+
+    /// <summary>
+    /// Moves one order of <paramref name="day"/> from its old status to the new one. A transition of an order that
+    /// isn't counted under its old status (created before this was kept) changes nothing, so counts never go wrong.
+    /// </summary>
+    private static void MoveDayStatus(Dictionary<string, int> statusPerDay, DateOnly day, OrderStatus? from, OrderStatus to)
+    {
+        if (from is { } old)
+        {
+            var oldKey = $"{day:yyyy-MM-dd}|{old}";
+            if (statusPerDay.GetValueOrDefault(oldKey) <= 0)
+            {
+                return;
+            }
+            if (--statusPerDay[oldKey] == 0)
+            {
+                statusPerDay.Remove(oldKey);
+            }
+        }
+        var newKey = $"{day:yyyy-MM-dd}|{to}";
+        statusPerDay[newKey] = statusPerDay.GetValueOrDefault(newKey) + 1;
+    }
+
+    /// <summary>Removes entries keyed "yyyy-MM-dd|…" older than the kept days.</summary>
+    private static void DropOldDays<T>(Dictionary<string, T> perDay, DateOnly today)
+    {
+        foreach (var key in perDay.Keys.Where(k => DateOnly.ParseExact(k[..10], "yyyy-MM-dd") < today.AddDays(-DaysKept)).ToList())
+        {
+            perDay.Remove(key);
+        }
     }
 
     private DateOnly Today(TimeZoneInfo zone) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(TimeProvider.GetUtcNow(), zone).DateTime);

@@ -31,4 +31,13 @@ public sealed class RefreshTokenFamilyGrain([PersistentState("family")] IPersist
         }
         return revoked;
     }
+
+    public async Task Forget()
+    {
+        if (family.RecordExists)
+        {
+            await family.ClearStateAsync();
+        }
+        DeactivateOnIdle();
+    }
 }

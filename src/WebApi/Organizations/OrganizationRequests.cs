@@ -21,15 +21,19 @@ internal sealed partial record CreateOrganizationRequest(string? Name, string? S
 }
 
 /// <summary>PATCH: fields left out keep their value.</summary>
-internal sealed record UpdateSettingsRequest(int? AutoCancelMinutes, bool? DailySummary, string? TimeZone) : IValidatableRequest
+internal sealed record UpdateSettingsRequest(int? AutoCancelMinutes, bool? DailySummary, string? TimeZone, int? DailySummaryHour = null) : IValidatableRequest
 {
     public const int MaxAutoCancelMinutes = 30 * 24 * 60;
 
     public void Validate(ValidationErrors errors)
     {
-        if (AutoCancelMinutes is null && DailySummary is null && TimeZone is null)
+        if (AutoCancelMinutes is null && DailySummary is null && TimeZone is null && DailySummaryHour is null)
         {
-            errors.Add("body", "Give at least one of autoCancelMinutes, dailySummary, timeZone.");
+            errors.Add("body", "Give at least one of autoCancelMinutes, dailySummary, timeZone, dailySummaryHour.");
+        }
+        if (DailySummaryHour is < 0 or > 23)
+        {
+            errors.Add("dailySummaryHour", "dailySummaryHour must be between 0 and 23 (local hour of the daily summary).");
         }
         if (AutoCancelMinutes is < 1 or > MaxAutoCancelMinutes)
         {
@@ -42,7 +46,7 @@ internal sealed record UpdateSettingsRequest(int? AutoCancelMinutes, bool? Daily
     }
 
     public OrganizationSettings ApplyTo(OrganizationSettings current) => new(
-        AutoCancelMinutes ?? current.AutoCancelMinutes, DailySummary ?? current.DailySummary, TimeZone ?? current.TimeZone);
+        AutoCancelMinutes ?? current.AutoCancelMinutes, DailySummary ?? current.DailySummary, TimeZone ?? current.TimeZone, DailySummaryHour ?? current.DailySummaryHour);
 }
 
 internal sealed record AddMemberRequest(string? Email, OrgRole? Role) : IValidatableRequest

@@ -15,7 +15,7 @@ internal static class StateQueries
 {
     /// <summary>Registers the implementation the configuration names, built on first use.</summary>
     public static IServiceCollection AddStateQueries(this IServiceCollection services) =>
-        services.AddSingleton(sp => Create(sp.GetRequiredService<IConfiguration>()));
+        services.AddExpiredRecords().AddSingleton(sp => Create(sp.GetRequiredService<IConfiguration>()));
 
     private static IStateQueries Create(IConfiguration configuration)
     {

@@ -1,4 +1,4 @@
-using Granary.Grains.Webhooks.Sending;
+using Granary.Grains.Webhooks;
 namespace Granary.WebApi.Webhooks;
 
 /// <summary>
@@ -11,12 +11,12 @@ internal interface IWebhookUrlCheck
 }
 
 /// <summary>
-/// The syntactic check of <see cref="WebhookUrl"/>, then the address policy (<see cref="TargetAddressPolicy"/>:
+/// The syntactic check of <see cref="WebhookUrl"/>, then the address policy (<see cref="IWebhookAddressPolicy"/>:
 /// an IP-address or localhost host that is loopback, private, link-local or a metadata address is refused unless
 /// Webhooks:AllowedTargets allows it). Host names are judged again by every delivery when it connects, since DNS
 /// answers change.
 /// </summary>
-internal sealed class WebhookUrlCheck(TargetAddressPolicy policy) : IWebhookUrlCheck
+internal sealed class WebhookUrlCheck(IWebhookAddressPolicy policy) : IWebhookUrlCheck
 {
     public ValueTask<string?> CheckAsync(string url, CancellationToken cancellationToken) =>
         ValueTask.FromResult(WebhookUrl.Problem(url) ?? policy.CheckUrl(url));

@@ -9,7 +9,7 @@ namespace Granary.Grains.Webhooks.Sending;
 /// names the address's range (CIDR) or the URL's host name (case-insensitive). The sender checks each address a host
 /// resolves to at connect time, so a DNS answer that changes after the endpoint was created can't get around it.
 /// </summary>
-public sealed class TargetAddressPolicy
+public sealed class TargetAddressPolicy : IWebhookAddressPolicy
 {
     private readonly IPNetwork[] _allowedRanges;
     private readonly HashSet<string> _allowedHosts;

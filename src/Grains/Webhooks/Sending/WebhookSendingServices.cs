@@ -13,6 +13,7 @@ public static class WebhookSendingServices
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookSendingOptionsValidator>());
         services.TryAddSingleton(sp => new TargetAddressPolicy(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowedTargets));
+        services.TryAddSingleton<IWebhookAddressPolicy>(sp => sp.GetRequiredService<TargetAddressPolicy>());
         services.TryAddSingleton(sp => new WebhookHttpSender(
             sp.GetRequiredService<IOptions<WebhookOptions>>(),
             sp.GetRequiredService<TargetAddressPolicy>(),

@@ -1,0 +1,17 @@
+namespace Granary.Grains.Scheduling;
+
+/// <summary>Scheduled clean-up (configuration section <c>Granary:Jobs</c>).</summary>
+public sealed class JobsOptions
+{
+    /// <summary>How long an Idempotency-Key is remembered after its first use.</summary>
+    public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often the maintenance sweep runs.</summary>
+    public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Keys read per query of expired records.</summary>
+    public int MaintenanceBatchSize { get; set; } = 500;
+
+    /// <summary>Batches one sweep handles per kind of record at most; the rest waits for the next sweep.</summary>
+    public int MaintenanceMaxBatches { get; set; } = 10;
+}

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Options;
+
+namespace Granary.Grains.Scheduling;
+
+/// <summary>Fails start-up naming the option, its value and the rule it breaks.</summary>
+internal sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, JobsOptions o)
+    {
+        var failures = new List<string>();
+        if (o.IdempotencyRetention <= TimeSpan.Zero)
+        {
+            failures.Add($"Granary:Jobs:IdempotencyRetention is {o.IdempotencyRetention} but must be a positive time span.");
+        }
+        if (o.MaintenanceInterval < TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"Granary:Jobs:MaintenanceInterval is {o.MaintenanceInterval} but must be at least one second (the shortest reminder period).");
+        }
+        if (o.MaintenanceBatchSize is < 1 or > 10_000)
+        {
+            failures.Add($"Granary:Jobs:MaintenanceBatchSize is {o.MaintenanceBatchSize} but must be 1-10000.");
+        }
+        if (o.MaintenanceMaxBatches < 1)
+        {
+            failures.Add($"Granary:Jobs:MaintenanceMaxBatches is {o.MaintenanceMaxBatches} but must be at least 1.");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

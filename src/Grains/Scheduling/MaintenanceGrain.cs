@@ -1,0 +1,96 @@
+using Granary.Grains.Orders;
+using Granary.Grains.Users;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Granary.Grains.Scheduling;
+
+/// <summary>
+/// The periodic clean-up (one grain, keyed "global"): on every tick of its reminder it reads expired keys from
+/// <see cref="IExpiredRecords"/> in bounded batches and tells each grain to forget itself. A key that can't be
+/// forgotten now is logged and found again by the next sweep; nothing here needs state of its own.
+/// </summary>
+public sealed class MaintenanceGrain(
+    IExpiredRecords expired,
+    IOptions<JobsOptions> options,
+    ILogger<MaintenanceGrain> logger) : Grain, IMaintenanceGrain, IRemindable
+{
+    public const string ReminderName = "maintenance";
+
+    /// <summary>Forget calls in flight at once, so a large batch finishes well within the tick's deadline.</summary>
+    private const int ConcurrentForgets = 50;
+
+    private JobsOptions Options => options.Value;
+
+    public async Task Ensure()
+    {
+        // Every silo calls this at start: re-registering an unchanged reminder would push its next tick back each time.
+        if ((await GetReminder(ReminderName))?.Period != Options.MaintenanceInterval)
+        {
+            await RegisterOrUpdateReminder(ReminderName, Options.MaintenanceInterval, Options.MaintenanceInterval);
+        }
+    }
+
+    public Task<MaintenanceReport> RunNow() => Sweep();
+
+    public async Task ReceiveReminder(string reminderName, ReminderTick tick)
+    {
+        if (reminderName == ReminderName)
+        {
+            await Sweep();
+        }
+    }
+
+    private async Task<MaintenanceReport> Sweep()
+    {
+        var now = TimeProvider.GetUtcNow();
+        var (idempotency, idempotencyDone) = await ForgetAll(
+            "idempotency record",
+            (after, limit) => expired.IdempotencyKeysAsync(now - Options.IdempotencyRetention, after, limit, CancellationToken.None),
+            key => GrainFactory.GetGrain<IIdempotencyGrain>(key).Forget());
+        var (families, familiesDone) = await ForgetAll(
+            "refresh-token family",
+            (after, limit) => expired.RefreshTokenFamilyKeysAsync(now, after, limit, CancellationToken.None),
+            key => GrainFactory.GetGrain<IRefreshTokenFamilyGrain>(key).Forget());
+        var report = new MaintenanceReport(idempotency, families, idempotencyDone && familiesDone);
+        SchedulingLog.SweepDone(logger, report.IdempotencyRecords, report.RefreshTokenFamilies, report.Complete);
+        return report;
+    }
+
+    /// <summary>Pages through the expired keys (at most MaintenanceMaxBatches pages) and forgets each; returns how many were forgotten and whether the last page was reached.</summary>
+    private async Task<(int Forgotten, bool Complete)> ForgetAll(
+        string kind, Func<string?, int, Task<IReadOnlyList<string>>> page, Func<string, Task> forget)
+    {
+        var forgotten = 0;
+        string? after = null;
+        for (var batch = 0; batch < Options.MaintenanceMaxBatches; batch++)
+        {
+            var keys = await page(after, Options.MaintenanceBatchSize);
+            foreach (var chunk in keys.Chunk(ConcurrentForgets))
+            {
+                var outcomes = await Task.WhenAll(chunk.Select(key => TryForget(kind, key, forget)));
+                forgotten += outcomes.Count(done => done);
+            }
+            if (keys.Count < Options.MaintenanceBatchSize)
+            {
+                return (forgotten, true);
+            }
+            after = keys[^1];
+        }
+        return (forgotten, false);
+    }
+
+    private async Task<bool> TryForget(string kind, string key, Func<string, Task> forget)
+    {
+        try
+        {
+            await forget(key);
+            return true;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            SchedulingLog.ForgetFailed(logger, exception, kind, key);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Granary.Grains.Scheduling;
+
+/// <summary>
+/// Schedules the maintenance sweep once the silo runs: after the host has started (the silo has started and, when
+/// clustered, joined — see SiloHostedService) it calls <see cref="IMaintenanceGrain.Ensure"/> in the background,
+/// retrying with doubling delays a bounded number of times. Start-up never waits for it; every silo does it, and
+/// Ensure is idempotent, so one success anywhere is enough.
+/// </summary>
+internal sealed class MaintenanceStartup(
+    IGrainFactory grains,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<MaintenanceStartup> logger) : IHostedService, IDisposable
+{
+    private const int MaxAttempts = 8;
+    private static readonly TimeSpan FirstDelay = TimeSpan.FromSeconds(1);
+
+    private readonly CancellationTokenSource _stopping = new();
+    private CancellationTokenRegistration _started;
+    private Task _run = Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _started = lifetime.ApplicationStarted.Register(() => _run = Task.Run(() => EnsureAsync(_stopping.Token), CancellationToken.None));
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        try
+        {
+            await _run.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public void Dispose()
+    {
+        _started.Dispose();
+        _stopping.Dispose();
+    }
+
+    private async Task EnsureAsync(CancellationToken stopping)
+    {
+        var delay = FirstDelay;
+        for (var attempt = 1; !stopping.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                await grains.GetGrain<IMaintenanceGrain>(MaintenanceKey.Global).Ensure();
+                return;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !stopping.IsCancellationRequested)
+            {
+                if (attempt >= MaxAttempts)
+                {
+                    SchedulingLog.EnsureGivenUp(logger, exception, attempt);
+                    return;
+                }
+                SchedulingLog.EnsureRetrying(logger, exception, attempt, delay);
+            }
+            await Task.Delay(delay, time, stopping);
+            delay *= 2;
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+
+namespace Granary.Grains.Scheduling;
+
+internal static partial class SchedulingLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Daily summary of {OrganizationId} for {Date} handed over")]
+    public static partial void SummarySent(ILogger logger, string organizationId, DateOnly date);
+
+    [LoggerMessage(2, LogLevel.Warning, "Daily summary of {OrganizationId} on {Date} failed; trying again at {RetryAt}")]
+    public static partial void SummaryRetrying(ILogger logger, Exception exception, string organizationId, DateOnly date, DateTimeOffset retryAt);
+
+    [LoggerMessage(3, LogLevel.Error, "Daily summary of {OrganizationId} on {Date} failed until the next day's tick; that day's summary is not sent")]
+    public static partial void SummaryGivenUp(ILogger logger, Exception exception, string organizationId, DateOnly date);
+
+    [LoggerMessage(4, LogLevel.Information, "Maintenance forgot {IdempotencyRecords} idempotency records and {RefreshTokenFamilies} refresh-token families (complete: {Complete})")]
+    public static partial void SweepDone(ILogger logger, int idempotencyRecords, int refreshTokenFamilies, bool complete);
+
+    [LoggerMessage(5, LogLevel.Warning, "Maintenance could not forget {GrainKind} {Key}; the next sweep tries again")]
+    public static partial void ForgetFailed(ILogger logger, Exception exception, string grainKind, string key);
+
+    [LoggerMessage(6, LogLevel.Warning, "Scheduling the maintenance sweep failed (attempt {Attempt}); trying again in {Delay}")]
+    public static partial void EnsureRetrying(ILogger logger, Exception exception, int attempt, TimeSpan delay);
+
+    [LoggerMessage(7, LogLevel.Error, "Scheduling the maintenance sweep failed {Attempts} times; it runs once another silo (or a restart) schedules it")]
+    public static partial void EnsureGivenUp(ILogger logger, Exception exception, int attempts);
+}

@@ -1,0 +1,43 @@
+using Granary.Grains.Orders;
+using Granary.Grains.Users;
+using Granary.Runtime.Testing;
+using static Granary.Grains.Tests.Orders.OrderFixtures;
+
+namespace Granary.Grains.Tests.Scheduling;
+
+/// <summary>Forget() deletes what a record remembers, so its key starts afresh.</summary>
+public sealed class ForgetTests : IAsyncLifetime
+{
+    private TestCluster _cluster = null!;
+
+    private IGrainFactory Grains => _cluster.GrainFactory;
+
+    public async Task InitializeAsync() => _cluster = await GrainTestCluster.StartAsync();
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    [Fact]
+    public async Task ForgottenIdempotencyKey_AcceptsADifferentBody()
+    {
+        var key = Grains.GetGrain<IIdempotencyGrain>("org1/key-1");
+        var first = await key.CreateOrder("hash-a", Order(("A", 1)));
+        Assert.Equal(IdempotentOutcome.BodyMismatch, (await key.CreateOrder("hash-b", Order(("A", 2)))).Outcome);
+
+        await key.Forget();
+        var again = await key.CreateOrder("hash-b", Order(("A", 2)));
+
+        Assert.Equal(IdempotentOutcome.Created, again.Outcome);
+        Assert.NotEqual(first.Order!.Id, again.Order!.Id);
+    }
+
+    [Fact]
+    public async Task ForgottenRefreshFamily_KnowsNoToken()
+    {
+        var family = Grains.GetGrain<IRefreshTokenFamilyGrain>("family-1");
+        await family.Start("u1", "token-1", DateTimeOffset.UtcNow.AddDays(1));
+
+        await family.Forget();
+
+        Assert.Equal(RefreshStatus.Unknown, (await family.Rotate("token-1", "token-2", DateTimeOffset.UtcNow.AddDays(1))).Status);
+    }
+}
