@@ -29,7 +29,7 @@ public sealed class OrderEventDispatchTests
 
         await fixture.WaitUntilAsync(async () => (await order.GetPendingEvents()).Count == 0 && fixture.Receiver.Requests.Count == 2, "both events to be delivered and acknowledged");
         var received = fixture.Receiver.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement).ToArray();
-        Assert.Equal(["order.created", "order.confirmed"], received.Select(r => r.GetProperty("type").GetString()).Order());
+        Assert.Equal(["order.confirmed", "order.created"], received.Select(r => r.GetProperty("type").GetString()).Order());
         Assert.All(received, r => Assert.Equal("o1", r.GetProperty("data").GetProperty("order").GetProperty("id").GetString()));
         Assert.Contains(received, r => r.GetProperty("data").GetProperty("order").GetProperty("status").GetString() == "confirmed");
     }

@@ -19,6 +19,7 @@ public sealed class AutoCancelTests : IAsyncLifetime
     {
         o.TimeProvider = _time;
         o.ConfigureReminders = r => r.PollInterval = TimeSpan.FromSeconds(10);
+        HoldOutboxes.Apply(o);
     });
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();

@@ -30,3 +30,19 @@ internal static class OrderFixtures
         }
     }
 }
+
+/// <summary>
+/// Keeps order outboxes as transitions leave them: every hand-over to the event dispatcher is refused, so a test can
+/// read the events an order recorded (with hand-overs on, they are acknowledged within milliseconds).
+/// </summary>
+internal sealed class HoldOutboxes : IIncomingGrainCallFilter
+{
+    public Task Invoke(IIncomingGrainCallContext context) =>
+        context.InterfaceName == typeof(Granary.Grains.Events.IOrderEventDispatcherGrain).FullName
+            ? throw new InvalidOperationException("Hand-overs of order events are held in this test.")
+            : context.Invoke();
+
+    public static void Apply(Granary.Runtime.Testing.TestClusterOptions options) =>
+        options.ConfigureServices += services => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions
+            .AddSingleton<IIncomingGrainCallFilter, HoldOutboxes>(services);
+}

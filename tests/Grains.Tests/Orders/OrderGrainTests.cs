@@ -12,7 +12,7 @@ public sealed class OrderGrainTests : IAsyncLifetime
 
     private IGrainFactory Grains => _cluster.GrainFactory;
 
-    public async Task InitializeAsync() => _cluster = await GrainTestCluster.StartAsync();
+    public async Task InitializeAsync() => _cluster = await GrainTestCluster.StartAsync(HoldOutboxes.Apply);
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
