@@ -9,8 +9,11 @@ public interface IIdempotencyGrain : IGrainWithStringKey
     /// <summary>Creates the order the first time; afterwards returns what the first call created, or a mismatch.</summary>
     Task<IdempotentCreateResult> CreateOrder(string bodyHash, CreateOrder command);
 
-    /// <summary>Deletes the record (retention ended): the key can then be used again, with any body.</summary>
-    Task Forget();
+    /// <summary>
+    /// Deletes the record when it was created before <paramref name="createdBefore"/> (its retention ended): the key
+    /// can then be used again, with any body. A record made since (the key reused after a sweep listed it) stays.
+    /// </summary>
+    Task Forget(DateTimeOffset createdBefore);
 }
 
 /// <summary>What happened to an idempotent create.</summary>

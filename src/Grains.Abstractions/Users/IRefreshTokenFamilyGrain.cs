@@ -16,8 +16,8 @@ public interface IRefreshTokenFamilyGrain : IGrainWithStringKey
     /// <summary>Revokes the family when <paramref name="presentedHash"/> is one of its tokens (logout); true when it was.</summary>
     Task<bool> Revoke(string presentedHash);
 
-    /// <summary>Deletes the family (expired or revoked): its tokens are unknown from then on.</summary>
-    Task Forget();
+    /// <summary>Deletes the family when it is revoked or expired at <paramref name="now"/>: its tokens are unknown from then on. A live family stays.</summary>
+    Task Forget(DateTimeOffset now);
 }
 
 /// <summary>The outcome of a refresh; <see cref="UserId"/> is set only when <see cref="Status"/> is Rotated.</summary>

@@ -44,9 +44,9 @@ public sealed class IdempotencyGrain([PersistentState("idempotency")] IPersisten
         return new IdempotentCreateResult(created ? IdempotentOutcome.Replayed : IdempotentOutcome.Created, snapshot);
     }
 
-    public async Task Forget()
+    public async Task Forget(DateTimeOffset createdBefore)
     {
-        if (record.RecordExists)
+        if (record.RecordExists && record.State.CreatedAt < createdBefore)
         {
             await record.ClearStateAsync();
         }

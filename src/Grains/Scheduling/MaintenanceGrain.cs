@@ -47,11 +47,11 @@ public sealed class MaintenanceGrain(
         var (idempotency, idempotencyDone) = await ForgetAll(
             "idempotency record",
             (after, limit) => expired.IdempotencyKeysAsync(now - Options.IdempotencyRetention, after, limit, CancellationToken.None),
-            key => GrainFactory.GetGrain<IIdempotencyGrain>(key).Forget());
+            key => GrainFactory.GetGrain<IIdempotencyGrain>(key).Forget(now - Options.IdempotencyRetention));
         var (families, familiesDone) = await ForgetAll(
             "refresh-token family",
             (after, limit) => expired.RefreshTokenFamilyKeysAsync(now, after, limit, CancellationToken.None),
-            key => GrainFactory.GetGrain<IRefreshTokenFamilyGrain>(key).Forget());
+            key => GrainFactory.GetGrain<IRefreshTokenFamilyGrain>(key).Forget(now));
         var report = new MaintenanceReport(idempotency, families, idempotencyDone && familiesDone);
         SchedulingLog.SweepDone(logger, report.IdempotencyRecords, report.RefreshTokenFamilies, report.Complete);
         return report;

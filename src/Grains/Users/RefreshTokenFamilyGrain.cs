@@ -32,9 +32,9 @@ public sealed class RefreshTokenFamilyGrain([PersistentState("family")] IPersist
         return revoked;
     }
 
-    public async Task Forget()
+    public async Task Forget(DateTimeOffset now)
     {
-        if (family.RecordExists)
+        if (family.RecordExists && (family.State.Revoked || now >= family.State.CurrentExpiresAt))
         {
             await family.ClearStateAsync();
         }
