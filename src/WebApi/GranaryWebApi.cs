@@ -68,7 +68,7 @@ public static class GranaryWebApi
                 policy.WithOrigins(http.CorsOrigins).AllowAnyHeader().AllowAnyMethod().WithExposedHeaders(RequestIdMiddleware.Header, "Retry-After");
             }
         }));
-        services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
+        services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>().AddOperationTransformer<BearerRequirementTransformer>());
         return builder;
     }
 

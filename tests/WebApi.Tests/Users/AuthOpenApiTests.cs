@@ -26,4 +26,32 @@ public sealed class AuthOpenApiTests
         Assert.Equal("Register", register.GetProperty("operationId").GetString());
         Assert.True(register.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
     }
+
+    [Fact]
+    public async Task OpenApi_AuthenticatedOperationsRequireTheBearerScheme_AnonymousOnesDoNot()
+    {
+        using var factory = new ApiFactory(ApiStorage.Memory);
+        var document = await (await factory.CreateClient().GetAsync("/openapi/v1.json")).ReadAsync<JsonElement>();
+        Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString());
+        var paths = document.GetProperty("paths");
+
+        static bool RequiresBearer(JsonElement operation) =>
+            operation.TryGetProperty("security", out var security)
+            && security.EnumerateArray().Any(requirement => requirement.TryGetProperty("bearer", out _));
+
+        Assert.False(RequiresBearer(paths.GetProperty("/auth/register").GetProperty("post")));
+        Assert.False(RequiresBearer(paths.GetProperty("/auth/login").GetProperty("post")));
+        Assert.True(RequiresBearer(paths.GetProperty("/auth/me").GetProperty("get")));
+        var getOrder = paths.GetProperty("/api/v1/orgs/{org}/orders/{id}").GetProperty("get");
+        Assert.True(RequiresBearer(getOrder));
+        Assert.True(getOrder.GetProperty("responses").TryGetProperty("401", out _));
+        // Every operation under /api/v1/orgs needs a credential.
+        foreach (var path in paths.EnumerateObject().Where(p => p.Name.StartsWith("/api/v1/orgs", StringComparison.Ordinal)))
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                Assert.True(RequiresBearer(operation.Value), $"{operation.Name.ToUpperInvariant()} {path.Name} has no bearer requirement");
+            }
+        }
+    }
 }
