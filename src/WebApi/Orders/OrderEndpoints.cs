@@ -30,7 +30,7 @@ internal static class OrderEndpoints
         orders.MapGet("/", OrderListEndpoint.List).WithName("ListOrders")
             .WithSummary("Orders newest first, filtered by status, channel, creation time and customer email (cursor pagination).")
             .ProducesProblem(StatusCodes.Status501NotImplemented);
-        orders.MapGet("/{id}", Get).WithName("GetOrder").WithSummary("One order.");
+        orders.MapGet("/{id}", Get).WithName("GetOrder").WithSummary("One order.").Produces<OrderResponse>(StatusCodes.Status200OK, "application/json");
         orders.MapPost("/{id}/confirm", Confirm).WithName("ConfirmOrder").WithSummary("Reserves stock for every line or none (member).").ProducesProblem(StatusCodes.Status409Conflict);
         orders.MapPost("/{id}/pack", Pack).WithName("PackOrder").WithSummary("Marks a confirmed order packed (member).").ProducesProblem(StatusCodes.Status409Conflict);
         orders.MapPost("/{id}/ship", Ship).Validate<ShipOrderRequest>().WithName("ShipOrder").WithSummary("Ships a packed order with a tracking number (member).").ProducesProblem(StatusCodes.Status409Conflict);
@@ -60,13 +60,15 @@ internal static class OrderEndpoints
         return TypedResults.Created($"/api/v1/orgs/{org}/orders/{order.Id}", OrderResponse.From(order));
     }
 
-    public static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Get(string org, string id, ClaimsPrincipal caller, IGrainFactory grains)
+    public static async Task<Results<JsonHttpResult<OrderResponse>, ProblemHttpResult>> Get(string org, string id, ClaimsPrincipal caller, IGrainFactory grains)
     {
         if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
         {
             return denied;
         }
-        return await Order(grains, org, id).Get() is { } order ? TypedResults.Ok(OrderResponse.From(order)) : ApiProblems.NotFound("The order");
+        return await Order(grains, org, id).Get() is { } order
+            ? TypedResults.Json(OrderResponse.From(order), OrderJson.Default.OrderResponse)
+            : ApiProblems.NotFound("The order");
     }
 
     public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Confirm(string org, string id, ClaimsPrincipal caller, IGrainFactory grains) =>

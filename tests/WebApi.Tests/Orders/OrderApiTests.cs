@@ -76,6 +76,22 @@ public sealed class OrderApiTests
     }
 
     [Fact]
+    public async Task Get_AnswersTheSameJsonAsTheCreate_ContentTypeJson()
+    {
+        using var factory = new ApiFactory(ApiStorage.Memory);
+        var owner = await factory.RegisterAndLoginAsync();
+        var orgId = await owner.CreateOrganizationAsync();
+        var created = await PostOrder(owner.Client, orgId, NewOrder(), key: "k1");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        var read = await owner.Client.GetAsync(created.Headers.Location);
+
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal("application/json", read.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(await created.Content.ReadAsStringAsync(), await read.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Create_SameKeySameBody_ReturnsTheFirstResponse_DifferentBodyIs422()
     {
         using var factory = new ApiFactory(ApiStorage.Sqlite);
