@@ -139,6 +139,29 @@ internal sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Two settings that halve PostgreSQL's CPU per grain write, unless the connection string sets them itself: the
+    /// few statements storage runs are prepared automatically (Max Auto Prepare), and a connection returned to the pool
+    /// is not reset with DISCARD ALL (No Reset On Close) — storage changes no session state that a reset would undo.
+    /// </summary>
+    internal static string WithStorageDefaults(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!Sets(connectionString, "Max Auto Prepare", "MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = 20;
+        }
+        if (!Sets(connectionString, "No Reset On Close", "NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
+        return builder.ConnectionString;
+    }
+
+    private static bool Sets(string connectionString, params string[] keys) =>
+        connectionString.Split(';').Select(part => part.Split('=', 2)[0].Trim())
+            .Any(key => keys.Any(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase)));
+
     private static NpgsqlDataSource CreateDataSource(PostgresStorageOptions options)
     {
         if (string.IsNullOrWhiteSpace(options.ConnectionString))
@@ -149,7 +172,7 @@ internal sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
 
         try
         {
-            return NpgsqlDataSource.Create(options.ConnectionString);
+            return NpgsqlDataSource.Create(WithStorageDefaults(options.ConnectionString));
         }
         catch (ArgumentException ex)
         {
