@@ -12,12 +12,13 @@
 #            silo A, the Release build of src/Silo as silo B (a second process): remote
 #            vs local grain calls in the same run, raw transport ping; then two silo
 #            processes with default timings, one SIGKILLed: time until its row is Dead.
-# jobs       outbound webhook jobs, enqueue to completion: 20,000 deliveries (after 1,000 unmeasured), each
-#            with a fresh id, started through IWebhookDeliveryGrain.Start with 256 calls outstanding, to one
-#            endpoint whose URL is a Kestrel receiver in the bench process answering 200 at once. Reports
-#            jobs/s (deliveries / (last completion - first Start call)), p50/p99 of Start call -> first
-#            receipt, errors, and where the CPU went (bench, silos, postgres, redis), on one silo (the bench
-#            process: PostgreSQL storage, Redis reminders) and on three (+ two Release src/Silo processes).
+# jobs       outbound webhook jobs, enqueue to completion: 20,000 deliveries (after 5,000 unmeasured,
+#            as the JIT is still busy after 1,000), each with a fresh id, started through
+#            IWebhookDeliveryGrain.Start with 256 calls outstanding, to one endpoint whose URL is a Kestrel
+#            receiver in the bench process answering 200 at once. Reports jobs/s (deliveries / (last
+#            completion - first Start call)), p50/p99 of Start call -> first receipt, errors, and where
+#            the CPU went (bench, silos, postgres, redis), on one silo (the bench process: PostgreSQL
+#            storage, Redis reminders) and on three (+ two Release src/Silo processes).
 # http       one silo process (Release src/Silo, PostgreSQL storage, memory reminders) seeded through
 #            its API with 10,000 orders, then wrk on loopback: GET …/orders/{id} over the active order
 #            grains, POST …/orders, GET /health/live, and a framework-only Kestrel endpoint with a

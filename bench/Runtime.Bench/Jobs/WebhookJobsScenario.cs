@@ -20,7 +20,7 @@ namespace Granary.Bench;
 public static class WebhookJobsScenario
 {
     private const int Deliveries = 20_000;
-    private const int WarmUpDeliveries = 1_000;
+    private const int WarmUpDeliveries = 5_000;
     private const int Concurrency = 256;
     private const string EndpointId = "wh_bench";
 
