@@ -11,6 +11,9 @@ namespace Granary.Bench;
 /// </summary>
 public sealed class ProcessorUse
 {
+    /// <summary>USER_HZ: the unit of /proc CPU times, 100 on every Linux architecture .NET runs on.</summary>
+    private const double JiffiesPerSecond = 100;
+
     private readonly IReadOnlyList<SiloProcess> _silos;
     private readonly long _started;
     private readonly TimeSpan _benchStart;
@@ -18,6 +21,8 @@ public sealed class ProcessorUse
     private readonly (long Busy, long Total)? _machineStart;
     private readonly Dictionary<int, long> _postgresStart;
     private readonly Dictionary<int, long> _redisStart;
+    private readonly long _jittedStart;
+    private readonly TimeSpan _jitTimeStart;
 
     private ProcessorUse(IReadOnlyList<SiloProcess> silos)
     {
@@ -28,6 +33,8 @@ public sealed class ProcessorUse
         _machineStart = MachineJiffies();
         _postgresStart = ProcessJiffies("postgres");
         _redisStart = ProcessJiffies("redis-server");
+        _jittedStart = System.Runtime.JitInfo.GetCompiledMethodCount();
+        _jitTimeStart = System.Runtime.JitInfo.GetCompilationTime();
     }
 
     public static ProcessorUse Start(IReadOnlyList<SiloProcess> silos) => new(silos);
@@ -45,11 +52,10 @@ public sealed class ProcessorUse
         }
         var postgres = Delta(_postgresStart, ProcessJiffies("postgres")) / JiffiesPerSecond / wall;
         var redis = Delta(_redisStart, ProcessJiffies("redis-server")) / JiffiesPerSecond / wall;
-        return new CpuShares(bench, silos, postgres, redis, machine, Environment.ProcessorCount);
+        var jitted = System.Runtime.JitInfo.GetCompiledMethodCount() - _jittedStart;
+        var jitTime = System.Runtime.JitInfo.GetCompilationTime() - _jitTimeStart;
+        return new CpuShares(bench, silos, postgres, redis, machine, Environment.ProcessorCount, jitted, jitTime);
     }
-
-    /// <summary>USER_HZ: the unit of /proc CPU times, 100 on every Linux architecture .NET runs on.</summary>
-    private const double JiffiesPerSecond = 100;
 
     /// <summary>utime + stime per process whose name starts with <paramref name="name"/> (empty where /proc is missing).</summary>
     private static Dictionary<int, long> ProcessJiffies(string name)
@@ -113,13 +119,18 @@ public sealed class ProcessorUse
     }
 }
 
-/// <summary>Cores used on average by each side (1.0 = one core busy the whole run).</summary>
-public sealed record CpuShares(double Bench, double Silos, double Postgres, double Redis, double Machine, int Cores)
+/// <summary>Cores used on average by each side (1.0 = one core busy the whole run), and the bench process's JIT work meanwhile.</summary>
+/// <param name="Jitted">Methods the bench process compiled during the run (tier-ups included).</param>
+/// <param name="JitTime">Time the bench process spent compiling them.</param>
+public sealed record CpuShares(double Bench, double Silos, double Postgres, double Redis, double Machine, int Cores, long Jitted, TimeSpan JitTime)
 {
+    /// <summary>Cores used by the bench, its silo processes, PostgreSQL and Redis.</summary>
+    public double Ours => Bench + Silos + Postgres + Redis;
+
     /// <summary>The machine's busy cores used by none of the above: other work, the kernel's share of loopback traffic.</summary>
     public double Rest => Math.Max(0, Machine - Bench - Silos - Postgres - Redis);
 
     public override string ToString() =>
         $"cores busy of {Cores}: machine {Machine:0.00} = bench process {Bench:0.00}" +
-        (Silos > 0 ? $" + silo processes {Silos:0.00}" : "") + $" + postgres {Postgres:0.00} + redis {Redis:0.00} + rest {Rest:0.00}";
+        (Silos > 0 ? $" + silo processes {Silos:0.00}" : "") + $" + postgres {Postgres:0.00} + redis {Redis:0.00} + rest {Rest:0.00}; bench JIT meanwhile: {Jitted:N0} methods in {JitTime.TotalMilliseconds:N0} ms";
 }
