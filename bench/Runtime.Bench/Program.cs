@@ -3,6 +3,7 @@ using Granary.Bench;
 // Granary benchmarks. Usage: Granary.Bench <family> [scenario]
 //   runtime [all|calls|pg|reminders]   in-process silo: grain calls, PostgreSQL state writes, reminder lateness
 //   cluster [all|calls|detection]      two silos over Redis membership: remote vs local calls, dead-silo detection
+//   jobs [all|webhooks]                webhook deliveries enqueue to completion on one silo and on three
 // Prints progress, then a table of figures and one "name: value" line per figure.
 
 const string Usage = """
@@ -18,6 +19,10 @@ const string Usage = """
           all        every scenario below (default)
           calls      this process as silo A, a Granary.Silo process as silo B: remote and local calls, transport ping
           detection  two Granary.Silo processes, default timings: SIGKILL one, time until its row is Dead
+
+      jobs [all|webhooks]   (env GRANARY_TEST_POSTGRES, GRANARY_TEST_REDIS, GRANARY_BENCH_SILO_DLL)
+          all        every scenario below (default)
+          webhooks   20,000 webhook deliveries to a local 200 receiver: jobs/s and first-attempt latency, 1 silo then 3
     """;
 
 var families = new Dictionary<string, (string Name, Func<Report, Task> Run)[]>
@@ -32,6 +37,10 @@ var families = new Dictionary<string, (string Name, Func<Report, Task> Run)[]>
     [
         ("calls", ClusterCallsScenario.RunAsync),
         ("detection", DeadDetectionScenario.RunAsync),
+    ],
+    ["jobs"] =
+    [
+        ("webhooks", WebhookJobsScenario.RunAsync),
     ],
 };
 

@@ -12,7 +12,7 @@ namespace Granary.Bench;
 /// <summary>
 /// The bench process as a silo of a Redis-membership cluster: the same runtime and transport as the silo
 /// executable, DEFAULT cluster timings, silo port on loopback, the storage and reminders the silo processes share
-/// (PostgreSQL, Redis), the bench's grains.
+/// (PostgreSQL, Redis), the bench's grains, and whatever <c>configure</c> adds (the domain's grains for the jobs bench).
 /// </summary>
 public sealed class InProcessSilo : IAsyncDisposable
 {
@@ -32,18 +32,19 @@ public sealed class InProcessSilo : IAsyncDisposable
 
     internal SiloConnectionPool Connections => Runtime.Services.GetRequiredService<SiloConnectionPool>();
 
-    public static async Task<InProcessSilo> StartAsync(BenchCluster cluster, string clusterId, string name)
+    public static async Task<InProcessSilo> StartAsync(
+        BenchCluster cluster, string clusterId, string name, Action<WebApplicationBuilder, GranaryBuilder>? configure = null, string? postgres = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(k => k.ListenSiloPort());
-        builder.Services.AddGranary(o =>
+        var granary = builder.Services.AddGranary(o =>
             {
                 o.SiloName = name;
                 o.ClusterId = clusterId;
             })
             .AddGrains(typeof(PingGrain).Assembly)
-            .AddPostgresGrainStorage(PersistentStateAttribute.DefaultStorageName, o => o.ConnectionString = cluster.Postgres)
+            .AddPostgresGrainStorage(PersistentStateAttribute.DefaultStorageName, o => o.ConnectionString = postgres ?? cluster.Postgres)
             .UseRedisReminders(o =>
             {
                 o.Configuration = cluster.Rows.Configuration;
@@ -62,6 +63,7 @@ public sealed class InProcessSilo : IAsyncDisposable
                     options.SiloPort = 0;
                 },
                 transport => transport.SharedSecret = cluster.SharedSecret);
+        configure?.Invoke(builder, granary);
         var host = builder.Build();
         try
         {
