@@ -293,6 +293,9 @@ start_services() {
     # services.sh names the test database; the cluster uses database 'granary' on the same server.
     POSTGRES="${GRANARY_TEST_POSTGRES/Database=granary_test/Database=granary}"
     [[ "$POSTGRES" == *"Database=granary"* ]] || die "unexpected PostgreSQL connection string from services.sh: $GRANARY_TEST_POSTGRES"
+    # Each silo keeps its own connection pool (Npgsql's default is 100): keep the sum of the pools under the
+    # server's max_connections (200 for scripts/services.sh) however many silos run.
+    POSTGRES="$POSTGRES;Maximum Pool Size=40"
 }
 
 install_nginx() {
