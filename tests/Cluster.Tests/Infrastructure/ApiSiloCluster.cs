@@ -40,6 +40,8 @@ internal sealed class ApiSiloCluster : IAsyncDisposable
         {
             shared[key] = value;
         }
+        // One line per HTTP request would push the runtime's warnings out of the output a failure prints.
+        shared["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning";
         // The API refuses to start in Production without a signing key; one for all, so any silo accepts any token.
         shared["Granary:Auth:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var environment = shared.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
@@ -86,6 +88,13 @@ internal sealed class ApiSiloCluster : IAsyncDisposable
         foreach (var silo in _started)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"----- {silo.Name} (pid {silo.ProcessId}{(silo.HasExited ? ", exited" : "")}) -----");
+            var warnings = silo.Output.Split('\n').Where(l => l.Contains("\"LogLevel\":\"Warning\"", StringComparison.Ordinal) || l.Contains("\"LogLevel\":\"Error\"", StringComparison.Ordinal)).ToList();
+            text.AppendLine(CultureInfo.InvariantCulture, $"{warnings.Count} warnings and errors; the last ones:");
+            foreach (var warning in warnings.TakeLast(lines))
+            {
+                text.AppendLine(warning.Length > 600 ? warning[..600] + "…" : warning);
+            }
+            text.AppendLine("last lines:");
             text.AppendLine(silo.OutputTail(lines));
         }
         return text.ToString();
