@@ -108,6 +108,7 @@ public sealed class WebhookBurstCrashTests(ITestOutputHelper output)
         output.WriteLine($"kill -> jobs settled: {Seconds(settled)} s ({summary})");
 
         var invalid = receiver.Invalid;
+        Assert.Equal(Orders, await ApiSiloCluster.CountStoredOrdersAsync(orgId));
         Assert.True(invalid.Count == 0, $"{invalid.Count} requests failed signature verification; the first: {invalid.First}");
         Assert.Equal(acknowledged.Order(StringComparer.Ordinal), receiver.Orders.Order(StringComparer.Ordinal));
         var webhook = summary.GetProperty("webhook");

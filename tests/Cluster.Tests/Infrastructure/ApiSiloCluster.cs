@@ -67,6 +67,17 @@ internal sealed class ApiSiloCluster : IAsyncDisposable
     /// <summary>Grain rows keyed <paramref name="grainKey"/> or "{grainKey}/…" (an organization's) are deleted at disposal.</summary>
     public void Forget(string grainKey) => _forgotten.Add(grainKey);
 
+    /// <summary>Orders of <paramref name="organizationId"/> stored in PostgreSQL (grain rows, read straight from SQL).</summary>
+    public static async Task<long> CountStoredOrdersAsync(string organizationId)
+    {
+        await using var connection = new NpgsqlConnection(TestServices.Postgres);
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand(
+            "SELECT count(*) FROM granary_grain_state WHERE grain_type = 'order' AND state_name = 'order' AND payload->>'organizationId' = $1", connection);
+        count.Parameters.AddWithValue(organizationId);
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
+
     /// <summary>Polls the membership table until the newest row of <paramref name="siloName"/> is Dead.</summary>
     public async Task WaitForDeadAsync(string siloName, TimeSpan timeout)
     {
