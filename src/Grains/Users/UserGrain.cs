@@ -39,7 +39,7 @@ public sealed class UserGrain([PersistentState("user")] IPersistentState<UserSta
         }
         var userId = GetPrimaryKeyString();
         await GrainFactory.GetGrain<IEmailJobGrain>(EmailJobKey.For(AccountEmails, $"welcome-{userId}")).Enqueue(
-            new EmailRequest("", EmailTemplate.Welcome, user.State.Email!, new Dictionary<string, string> { ["name"] = user.State.Name }));
+            new EmailRequest(AccountEmails, EmailTemplate.Welcome, user.State.Email!, new Dictionary<string, string> { ["name"] = user.State.Name }));
     }
 
     public async Task<bool> Create(NewUser command)

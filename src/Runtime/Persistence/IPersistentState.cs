@@ -21,7 +21,8 @@ public interface IPersistentState<TState>
 
     /// <summary>
     /// Stores <see cref="State"/>. Throws <see cref="InconsistentStateException"/> when the record changed since it
-    /// was read; the activation is then deactivated so the next call starts from the stored state.
+    /// was read. When the write fails for any reason the activation is deactivated, so the next call starts from the
+    /// stored state rather than from an unsaved one.
     /// </summary>
     Task WriteStateAsync(CancellationToken cancellationToken = default);
 

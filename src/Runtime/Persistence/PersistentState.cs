@@ -50,6 +50,14 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IActiv
             _activation.Deactivate(new DeactivationReason(DeactivationReasonCode.InconsistentState, $"state '{_stateName}' changed in storage since it was read"));
             throw;
         }
+        catch (Exception exception)
+        {
+            // The state in memory may now differ from what is stored (and whether the write landed is unknown): a later
+            // call must not take it for stored, e.g. an idempotency check that would acknowledge what was never
+            // written. The next call starts from the stored state.
+            _activation.Deactivate(new DeactivationReason(DeactivationReasonCode.InconsistentState, $"writing state '{_stateName}' failed: {exception.Message}"));
+            throw;
+        }
     }
 
     public async Task ClearStateAsync(CancellationToken cancellationToken = default)

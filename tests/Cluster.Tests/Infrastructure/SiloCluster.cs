@@ -167,7 +167,7 @@ internal sealed class SiloCluster : IAsyncDisposable
     }
 
     /// <summary>The Granary configuration every silo of the run shares, the client included.</summary>
-    private static Dictionary<string, string> Settings(string runId, DetectionTimings timings)
+    internal static Dictionary<string, string> Settings(string runId, DetectionTimings timings)
     {
         var settings = new Dictionary<string, string>
         {

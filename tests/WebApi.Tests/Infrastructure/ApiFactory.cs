@@ -7,9 +7,10 @@ namespace Granary.WebApi.Tests.Infrastructure;
 
 /// <summary>
 /// The whole silo (runtime + API) in the test process, on the storage the test chooses (memory, SQLite file,
-/// PostgreSQL), with a fresh signing key. One factory per test keeps tests apart.
+/// PostgreSQL), with a fresh signing key and any further <paramref name="settings"/> (configuration keys such as
+/// <c>Granary:Email:Host</c>). One factory per test keeps tests apart.
 /// </summary>
-public sealed class ApiFactory(ApiStorage storage) : WebApplicationFactory<Program>
+public sealed class ApiFactory(ApiStorage storage, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("granary-api-").FullName;
 
@@ -31,6 +32,10 @@ public sealed class ApiFactory(ApiStorage storage) : WebApplicationFactory<Progr
             default:
                 builder.UseSetting("Granary:Storage:Provider", "Memory");
                 break;
+        }
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
         }
     }
 

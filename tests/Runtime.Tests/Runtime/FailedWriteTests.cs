@@ -1,0 +1,55 @@
+using Granary.Runtime.Persistence;
+using Granary.Runtime.Persistence.Memory;
+using Granary.Runtime.Tests.Grains;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Granary.Runtime.Tests.Runtime;
+
+/// <summary>A state write that fails (storage down, out of connections) must not leave an unsaved state behind as if stored.</summary>
+public sealed class FailedWriteTests
+{
+    [Fact]
+    public async Task FailedWrite_DeactivatesAndTheNextCallSeesTheStoredState_NotTheUnsavedOne()
+    {
+        var storage = new FailingStorage(new MemoryGrainStorage());
+        await using var cluster = await ClusterFactory.StartAsync(new EventLog(),
+            services: s => s.AddKeyedSingleton<IGrainStorage>(PersistentStateAttribute.DefaultStorageName, storage));
+        var grain = cluster.GrainFactory.GetGrain<ICounterGrain>($"failed-write-{Guid.NewGuid():N}");
+        Assert.Equal(1, await grain.Increment());
+
+        storage.FailNextWrite = true;
+        await Assert.ThrowsAnyAsync<Exception>(() => grain.Increment());
+
+        // Count 2 lived only in memory: what the grain answers now must be what storage holds.
+        Assert.Equal(1, await grain.Get());
+        Assert.Equal(2, await grain.Increment());
+    }
+
+    /// <summary>Storage whose next write fails once, as a lost connection or an exhausted pool would.</summary>
+    private sealed class FailingStorage(IGrainStorage inner) : IGrainStorage
+    {
+        public volatile bool FailNextWrite;
+
+        public string Kind => inner.Kind;
+
+        public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
+
+        public Task<StoredState?> ReadAsync(GrainId grainId, string stateName, CancellationToken cancellationToken) =>
+            inner.ReadAsync(grainId, stateName, cancellationToken);
+
+        public Task<string> WriteAsync(GrainId grainId, string stateName, string json, string? etag, CancellationToken cancellationToken)
+        {
+            if (FailNextWrite)
+            {
+                FailNextWrite = false;
+                throw new IOException("storage unavailable (test)");
+            }
+            return inner.WriteAsync(grainId, stateName, json, etag, cancellationToken);
+        }
+
+        public Task ClearAsync(GrainId grainId, string stateName, string? etag, CancellationToken cancellationToken) =>
+            inner.ClearAsync(grainId, stateName, etag, cancellationToken);
+
+        public Task<ProviderHealth> CheckHealthAsync(CancellationToken cancellationToken) => inner.CheckHealthAsync(cancellationToken);
+    }
+}
