@@ -278,7 +278,7 @@ full_page_writes = on"
 listen_addresses = '127.0.0.1'
 port = $PG_PORT
 unix_socket_directories = '$PG_SOCKET_DIR'
-max_connections = 200
+max_connections = 500
 $fast_settings
 EOF
 }

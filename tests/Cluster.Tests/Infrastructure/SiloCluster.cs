@@ -180,7 +180,8 @@ internal sealed class SiloCluster : IAsyncDisposable
             ["Granary:Cluster:ListenAddress"] = "127.0.0.1",
             ["Granary:Cluster:AdvertisedHost"] = "127.0.0.1",
             ["Granary:Storage:Provider"] = "Postgres",
-            ["Granary:Storage:Postgres:ConnectionString"] = TestServices.Postgres,
+            // Three silos share the server with other test runs: keep each pool well under max_connections.
+            ["Granary:Storage:Postgres:ConnectionString"] = TestServices.Postgres + ";Maximum Pool Size=30",
             ["Granary:Reminders:Provider"] = "Redis",
             ["Granary:Reminders:Redis:Configuration"] = TestServices.Redis,
             ["Granary:Reminders:Redis:KeyPrefix"] = runId,

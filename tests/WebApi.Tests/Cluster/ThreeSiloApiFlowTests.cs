@@ -39,7 +39,7 @@ public sealed class ThreeSiloApiFlowTests : IAsyncLifetime
             ["Granary__Cluster__ListenAddress"] = "127.0.0.1",
             ["Granary__Cluster__AdvertisedHost"] = "127.0.0.1",
             ["Granary__Storage__Provider"] = "Postgres",
-            ["Granary__Storage__Postgres__ConnectionString"] = TestDatabase.PostgresConnectionString,
+            ["Granary__Storage__Postgres__ConnectionString"] = TestDatabase.PostgresConnectionString + ";Maximum Pool Size=30",
             ["Granary__Reminders__Provider"] = "Redis",
             ["Granary__Reminders__Redis__Configuration"] = Redis,
             ["Granary__Reminders__Redis__KeyPrefix"] = _runId,
