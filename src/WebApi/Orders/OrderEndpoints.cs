@@ -60,16 +60,18 @@ internal static class OrderEndpoints
         return TypedResults.Created($"/api/v1/orgs/{org}/orders/{order.Id}", OrderResponse.From(order));
     }
 
-    public static async Task<Results<JsonHttpResult<OrderResponse>, ProblemHttpResult>> Get(string org, string id, ClaimsPrincipal caller, IGrainFactory grains)
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Get(string org, string id, ClaimsPrincipal caller, IGrainFactory grains)
     {
         if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
         {
             return denied;
         }
         return await Order(grains, org, id).Get() is { } order
-            ? TypedResults.Json(OrderResponse.From(order), OrderJson.Default.OrderResponse)
+            ? TypedResults.Bytes(RenderedOrders.Body(order), JsonContentType)
             : ApiProblems.NotFound("The order");
     }
+
+    private const string JsonContentType = "application/json; charset=utf-8";
 
     public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Confirm(string org, string id, ClaimsPrincipal caller, IGrainFactory grains) =>
         Move(org, id, caller, grains, order => order.Confirm());

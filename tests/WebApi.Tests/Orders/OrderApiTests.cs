@@ -89,6 +89,14 @@ public sealed class OrderApiTests
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         Assert.Equal("application/json", read.Content.Headers.ContentType?.MediaType);
         Assert.Equal(await created.Content.ReadAsStringAsync(), await read.Content.ReadAsStringAsync());
+
+        // A read after a change shows the change (bodies are rendered once per state of the order).
+        Assert.Equal(HttpStatusCode.OK, (await owner.Client.PutAsJsonAsync($"/api/v1/orgs/{orgId}/inventory/SKU-1", new { onHand = 5 })).StatusCode);
+        var confirmed = await owner.Client.PostAsync($"{created.Headers.Location}/confirm", null);
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        var reread = await owner.Client.GetAsync(created.Headers.Location);
+        Assert.Equal(await confirmed.Content.ReadAsStringAsync(), await reread.Content.ReadAsStringAsync());
+        Assert.Equal("confirmed", (await reread.ReadAsync<JsonElement>()).GetProperty("status").GetString());
     }
 
     [Fact]

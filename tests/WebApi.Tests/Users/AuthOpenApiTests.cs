@@ -45,6 +45,8 @@ public sealed class AuthOpenApiTests
         var getOrder = paths.GetProperty("/api/v1/orgs/{org}/orders/{id}").GetProperty("get");
         Assert.True(RequiresBearer(getOrder));
         Assert.True(getOrder.GetProperty("responses").TryGetProperty("401", out _));
+        var orderSchema = getOrder.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        Assert.EndsWith("OrderResponse", orderSchema.GetProperty("$ref").GetString(), StringComparison.Ordinal);
         // Every operation under /api/v1/orgs needs a credential.
         foreach (var path in paths.EnumerateObject().Where(p => p.Name.StartsWith("/api/v1/orgs", StringComparison.Ordinal)))
         {
