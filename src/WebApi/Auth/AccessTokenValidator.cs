@@ -8,8 +8,9 @@ namespace Granary.WebApi.Auth;
 /// <summary>
 /// Validates access tokens (signature, issuer, audience, lifetime) once per silo and remembers each valid one until
 /// it expires, at most five minutes: the signature check is the largest fixed cost of an authenticated request, and
-/// clients send the same token many times. Only successful validations are kept; each caller gets its own copy of
-/// the identity. The silo has one signing key, so entries don't depend on anything but the token.
+/// clients send the same token many times. Only successful validations are kept. Requests with the same token share
+/// one identity, which nothing in the silo modifies (there is no claims transformation); the silo has one signing
+/// key, so entries don't depend on anything but the token.
 /// </summary>
 internal sealed class AccessTokenValidator(TokenService tokens, TimeProvider time)
 {
@@ -28,7 +29,7 @@ internal sealed class AccessTokenValidator(TokenService tokens, TimeProvider tim
         {
             if (hit.ValidUntil > now)
             {
-                return (hit.Identity.Clone(), null);
+                return (hit.Identity, null);
             }
             _validated.TryRemove(token, out _);
         }
@@ -46,7 +47,7 @@ internal sealed class AccessTokenValidator(TokenService tokens, TimeProvider tim
         var identity = new ClaimsIdentity(result.ClaimsIdentity.Claims, authenticationType, JwtRegisteredClaimNames.Sub, parameters.RoleClaimType);
         var expires = new DateTimeOffset(DateTime.SpecifyKind(securityToken.ValidTo, DateTimeKind.Utc));
         _validated[token] = new Entry(identity, expires < now + MaxAge ? expires : now + MaxAge);
-        return (identity.Clone(), null);
+        return (identity, null);
     }
 
     private sealed record Entry(ClaimsIdentity Identity, DateTimeOffset ValidUntil);

@@ -30,7 +30,7 @@ public sealed class AccessTokenValidatorTests
         Assert.Equal("user-1", second.Identity.FindFirst(JwtRegisteredClaimNames.Sub)?.Value);
         Assert.Equal("user-1", second.Identity.Name);
         Assert.True(second.Identity.IsAuthenticated);
-        Assert.NotSame(first.Identity, second.Identity);
+        Assert.Same(first.Identity, second.Identity);
     }
 
     [Fact]
