@@ -80,7 +80,7 @@ public static class GranaryWebApi
         app.UseStatusCodePages();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseCors();
-        app.UseAuthentication();
+        app.UseMiddleware<BearerAuthenticationMiddleware>();
         app.UseAuthorization();
         app.UseRateLimiter();
 
