@@ -80,7 +80,7 @@ public static class GranaryWebApi
         app.UseStatusCodePages();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseCors();
-        app.UseMiddleware<BearerAuthenticationMiddleware>();
+        app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
 

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 
 namespace Granary.WebApi.Auth;
 
-/// <summary>The API's one authentication scheme: bearer access tokens and API keys (<see cref="BearerAuthenticator"/>).</summary>
+/// <summary>The API's one authentication scheme: bearer access tokens and API keys (<see cref="BearerAuthenticationHandler"/>).</summary>
 internal static class AuthSchemes
 {
     public const string Bearer = "Bearer";
@@ -11,7 +11,6 @@ internal static class AuthSchemes
     {
         services.AddSingleton<Users.SessionTokens>();
         services.AddSingleton<AccessTokenValidator>();
-        services.AddSingleton<BearerAuthenticator>();
         return services.AddAuthentication(Bearer)
             .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(Bearer, "Access token or API key", null);
     }
