@@ -34,7 +34,17 @@ internal static class OrganizationEndpoints
         {
             return ApiProblems.Conflict("An organization with this slug already exists.");
         }
-        var info = await grains.GetGrain<IOrganizationGrain>(orgId).Create(new CreateOrganization(request.Name!.Trim(), request.Slug!), userId);
+        OrganizationInfo info;
+        try
+        {
+            info = await grains.GetGrain<IOrganizationGrain>(orgId).Create(new CreateOrganization(request.Name!.Trim(), request.Slug!), userId);
+        }
+        catch
+        {
+            // Give the slug back at once; should this fail too, the next claim takes the orphan over after a minute.
+            await grains.GetGrain<ISlugIndexGrain>(request.Slug!).Release(orgId);
+            throw;
+        }
         return TypedResults.Created($"/api/v1/orgs/{orgId}", OrganizationResponse.From(info));
     }
 

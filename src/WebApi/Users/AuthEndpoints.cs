@@ -40,7 +40,16 @@ internal static class AuthEndpoints
             return ApiProblems.Conflict("An account with this email already exists.");
         }
         var name = request.Name!.Trim();
-        await grains.GetGrain<IUserGrain>(userId).Create(new NewUser(email, name, hash));
+        try
+        {
+            await grains.GetGrain<IUserGrain>(userId).Create(new NewUser(email, name, hash));
+        }
+        catch
+        {
+            // Give the email back at once; should this fail too, the next claim takes the orphan over after a minute.
+            await grains.GetGrain<IEmailIndexGrain>(EmailAddress.Normalize(email)).Release(userId);
+            throw;
+        }
         return TypedResults.Created("/auth/me", new UserResponse(userId, email, name));
     }
 
