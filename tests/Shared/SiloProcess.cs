@@ -214,12 +214,28 @@ internal sealed partial class SiloProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>A free loopback TCP port.</summary>
+    /// <summary>
+    /// A free loopback TCP port below the kernel's ephemeral range (32768 and up on Linux): a port from that range can be
+    /// handed to some outgoing connection (PostgreSQL, Redis, HTTP clients of parallel tests) between this check and
+    /// the silo's bind, which then fails with "address already in use".
+    /// </summary>
     public static int FreeTcpPort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < 500; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken; try another.
+            }
+        }
+        throw new InvalidOperationException("No free loopback port between 20000 and 32000 after 500 tries.");
     }
 
     private static void KillLeftovers()

@@ -49,7 +49,8 @@ public sealed class ThreeSiloApiFlowTests : IAsyncLifetime
         {
             _silos.Add(SiloProcess.Start($"{_runId}-silo-{i}", new Dictionary<string, string>(settings)
             {
-                ["Granary__Cluster__SiloPort"] = SiloProcess.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                // Port 0: each silo binds a free port itself and advertises what it got.
+                ["Granary__Cluster__SiloPort"] = "0",
             }));
         }
         await Task.WhenAll(_silos.Select(s => s.WaitReadyAsync(StartTimeout)));
