@@ -26,7 +26,13 @@ internal sealed class Catalog
     {
         if (_targets.TryGetValue(grainId, out var existing))
         {
-            return existing;
+            if (existing is not ActivationData { State: ActivationState.Dead })
+            {
+                return existing;
+            }
+            // Dead but not yet removed by its own deactivation (it removes itself right after dying): take its place
+            // now instead of handing it out again, which would fail every retry of a call arriving in between.
+            _targets.TryRemove(KeyValuePair.Create(grainId, existing));
         }
         if (_closed)
         {
