@@ -40,11 +40,12 @@ internal sealed class MaintenanceStartup(
         }
     }
 
-    public void Dispose()
-    {
-        _started.Dispose();
-        _stopping.Dispose();
-    }
+    /// <summary>
+    /// Drops the start-up registration. The stop token is not disposed: the host may call <see cref="StopAsync"/> after
+    /// disposing its services (seen when a test host is torn down), and a token source without a timer holds nothing
+    /// that needs disposing.
+    /// </summary>
+    public void Dispose() => _started.Dispose();
 
     private async Task EnsureAsync(CancellationToken stopping)
     {
