@@ -9,21 +9,17 @@ namespace Granary.WebApi.Queries;
 /// </summary>
 internal static class ExpiredRecords
 {
+    /// <summary>Needs the <see cref="StateDatabase"/> registered by <see cref="StateQueries.AddStateQueries"/>.</summary>
     public static IServiceCollection AddExpiredRecords(this IServiceCollection services) =>
-        services.AddSingleton(sp => Create(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => Create(sp.GetRequiredService<StateDatabase>()));
 
     /// <summary>The implementation for the configured storage.</summary>
-    public static IExpiredRecords Create(IConfiguration configuration)
-    {
-        var storage = configuration.GetSection("Granary:Storage");
-        return storage["Provider"]?.ToLowerInvariant() switch
-        {
-            "postgres" or "postgresql" => new PostgresExpiredRecords(storage["Postgres:ConnectionString"]
-                ?? throw new InvalidOperationException("Granary:Storage:Postgres:ConnectionString is required on PostgreSQL.")),
-            "memory" => new NothingExpired(),
-            _ => new SqliteExpiredRecords(storage["Sqlite:Path"] is { Length: > 0 } path ? path : "data/granary.db"),
-        };
-    }
+    public static IExpiredRecords Create(IConfiguration configuration) => Create(StateDatabase.From(configuration));
+
+    private static IExpiredRecords Create(StateDatabase database) =>
+        database.Postgres is { } postgres ? new PostgresExpiredRecords(postgres)
+        : database.SqliteConnectionString is { } sqlite ? new SqliteExpiredRecords(sqlite)
+        : new NothingExpired();
 
     private sealed class NothingExpired : IExpiredRecords
     {

@@ -5,14 +5,14 @@ using NpgsqlTypes;
 namespace Granary.WebApi.Queries;
 
 /// <summary>Expired records from PostgreSQL (jsonb payload; times compared as timestamptz).</summary>
-internal sealed class PostgresExpiredRecords(string connectionString) : IExpiredRecords, IAsyncDisposable
+internal sealed class PostgresExpiredRecords(NpgsqlDataSource dataSource) : IExpiredRecords
 {
     private static readonly ExpiredRecordsSql Sql = new(
         p => "@" + p,
         (field, parameter) => $"(payload->>'{field}')::timestamptz < {parameter}",
         field => $"coalesce((payload->>'{field}')::boolean, false)");
 
-    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
+    private readonly NpgsqlDataSource _dataSource = dataSource;
 
     public Task<IReadOnlyList<string>> IdempotencyKeysAsync(DateTimeOffset createdBefore, string? afterKey, int limit, CancellationToken cancellationToken) =>
         KeysAsync(Sql.Idempotency, createdBefore, afterKey, limit, cancellationToken);
@@ -20,7 +20,6 @@ internal sealed class PostgresExpiredRecords(string connectionString) : IExpired
     public Task<IReadOnlyList<string>> RefreshTokenFamilyKeysAsync(DateTimeOffset now, string? afterKey, int limit, CancellationToken cancellationToken) =>
         KeysAsync(Sql.RefreshFamilies, now, afterKey, limit, cancellationToken);
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     private async Task<IReadOnlyList<string>> KeysAsync(string sql, DateTimeOffset cutoff, string? afterKey, int limit, CancellationToken cancellationToken)
     {

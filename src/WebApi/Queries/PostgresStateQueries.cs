@@ -9,11 +9,11 @@ using NpgsqlTypes;
 namespace Granary.WebApi.Queries;
 
 /// <summary>Lists from PostgreSQL (payload is jsonb; <c>payload->>'field'</c> reads text).</summary>
-internal sealed class PostgresStateQueries(string connectionString) : IStateQueries, IAsyncDisposable
+internal sealed class PostgresStateQueries(NpgsqlDataSource dataSource) : IStateQueries
 {
     private static readonly OrderListSql Sql = new(f => $"(payload->>'{f}')", p => "@" + p, "(payload - 'pendingEvents')::text");
     private static readonly JobListSql Jobs = new(f => $"(payload->>'{f}')", p => "@" + p, "(payload - 'payload')::text");
-    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
+    private readonly NpgsqlDataSource _dataSource = dataSource;
     private readonly SemaphoreSlim _indexLock = new(1, 1);
     private bool _indexed;
 
@@ -95,7 +95,6 @@ internal sealed class PostgresStateQueries(string connectionString) : IStateQuer
         return await JobCounts.ReadPageAsync(reader, limit, read, cancellationToken);
     }
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     private static void Text(NpgsqlCommand command, string name, string? value) =>
         command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value });

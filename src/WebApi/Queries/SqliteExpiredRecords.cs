@@ -7,20 +7,14 @@ namespace Granary.WebApi.Queries;
 /// Expired records from the SQLite state file. Times are compared as the text the runtime stores (UTC, ISO 8601),
 /// which sorts in time order, like the order list's created range.
 /// </summary>
-internal sealed class SqliteExpiredRecords(string path) : IExpiredRecords
+internal sealed class SqliteExpiredRecords(string connectionString) : IExpiredRecords
 {
     private static readonly ExpiredRecordsSql Sql = new(
         p => "$" + p,
         (field, parameter) => $"json_extract(payload, '$.{field}') < {parameter}",
         field => $"coalesce(json_extract(payload, '$.{field}'), 0) = 1");
 
-    private readonly string _connectionString = new SqliteConnectionStringBuilder
-    {
-        DataSource = Path.GetFullPath(path),
-        Mode = SqliteOpenMode.ReadWrite,
-        Pooling = true,
-        DefaultTimeout = 5,
-    }.ToString();
+    private readonly string _connectionString = connectionString;
 
     public Task<IReadOnlyList<string>> IdempotencyKeysAsync(DateTimeOffset createdBefore, string? afterKey, int limit, CancellationToken cancellationToken) =>
         KeysAsync(Sql.Idempotency, createdBefore, afterKey, limit, cancellationToken);

@@ -9,17 +9,11 @@ using Microsoft.Data.Sqlite;
 namespace Granary.WebApi.Queries;
 
 /// <summary>Lists from the SQLite state file (json_extract over the TEXT payload).</summary>
-internal sealed class SqliteStateQueries(string path) : IStateQueries
+internal sealed class SqliteStateQueries(string connectionString) : IStateQueries
 {
     private static readonly OrderListSql Sql = new(f => $"json_extract(payload, '$.{f}')", p => "$" + p, "json_remove(payload, '$.pendingEvents')");
     private static readonly JobListSql Jobs = new(f => $"json_extract(payload, '$.{f}')", p => "$" + p, "json_remove(payload, '$.payload')");
-    private readonly string _connectionString = new SqliteConnectionStringBuilder
-    {
-        DataSource = Path.GetFullPath(path),
-        Mode = SqliteOpenMode.ReadWrite,
-        Pooling = true,
-        DefaultTimeout = 5,
-    }.ToString();
+    private readonly string _connectionString = connectionString;
 
     private readonly SemaphoreSlim _indexLock = new(1, 1);
     private bool _indexed;
@@ -135,5 +129,6 @@ internal sealed class SqliteStateQueries(string path) : IStateQueries
         return connection;
     }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"SQLite state queries ({path})");
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"SQLite state queries ({new SqliteConnectionStringBuilder(_connectionString).DataSource})");
 }

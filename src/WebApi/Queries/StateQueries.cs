@@ -15,19 +15,14 @@ internal static class StateQueries
 {
     /// <summary>Registers the implementation the configuration names, built on first use.</summary>
     public static IServiceCollection AddStateQueries(this IServiceCollection services) =>
-        services.AddExpiredRecords().AddSingleton(sp => Create(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => StateDatabase.From(sp.GetRequiredService<IConfiguration>()))
+            .AddExpiredRecords()
+            .AddSingleton(sp => Create(sp.GetRequiredService<StateDatabase>()));
 
-    private static IStateQueries Create(IConfiguration configuration)
-    {
-        var storage = configuration.GetSection("Granary:Storage");
-        return storage["Provider"]?.ToLowerInvariant() switch
-        {
-            "postgres" or "postgresql" => new PostgresStateQueries(storage["Postgres:ConnectionString"]
-                ?? throw new InvalidOperationException("Granary:Storage:Postgres:ConnectionString is required for lists on PostgreSQL.")),
-            "memory" => new UnsupportedStateQueries(),
-            _ => new SqliteStateQueries(storage["Sqlite:Path"] is { Length: > 0 } path ? path : "data/granary.db"),
-        };
-    }
+    private static IStateQueries Create(StateDatabase database) =>
+        database.Postgres is { } postgres ? new PostgresStateQueries(postgres)
+        : database.SqliteConnectionString is { } sqlite ? new SqliteStateQueries(sqlite)
+        : new UnsupportedStateQueries();
 
     private sealed class UnsupportedStateQueries : IStateQueries
     {
