@@ -15,15 +15,16 @@ internal static class OrderFixtures
     public static IOrderGrain OrderGrain(this IGrainFactory grains, string orgId, string orderId) =>
         grains.GetGrain<IOrderGrain>(OrderKey.For(orgId, orderId));
 
-    /// <summary>Polls <paramref name="condition"/> until it holds; fails naming <paramref name="what"/> after 10 s.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, Action? betweenTries = null)
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails naming <paramref name="what"/> after <paramref name="timeout"/> (10 s) of real time.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, Action? betweenTries = null, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var limit = timeout ?? TimeSpan.FromSeconds(10);
+        var deadline = DateTime.UtcNow + limit;
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail($"Timed out after 10 s waiting for {what}.");
+                Assert.Fail($"Timed out after {limit.TotalSeconds:0} s waiting for {what}.");
             }
             betweenTries?.Invoke();
             await Task.Delay(20);

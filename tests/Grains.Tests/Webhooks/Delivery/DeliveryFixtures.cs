@@ -59,22 +59,8 @@ internal sealed class DeliveryFixture : IAsyncDisposable
         new(Org, endpointId, eventId, "order.created", $"{{\"type\":\"order.created\",\"data\":{{\"eventId\":\"{eventId}\"}}}}", DateTimeOffset.UtcNow);
 
     /// <summary>Polls (advancing the clock by <paramref name="step"/> between tries) until the condition holds, for at most 15 s of real time.</summary>
-    public async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? step = null)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out after 15 s waiting for {what}.");
-            }
-            if (step is { } advance)
-            {
-                Time.Advance(advance);
-            }
-            await Task.Delay(20);
-        }
-    }
+    public Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? step = null) =>
+        Orders.OrderFixtures.WaitUntilAsync(condition, what, step is { } advance ? () => Time.Advance(advance) : null, TimeSpan.FromSeconds(15));
 
     public async ValueTask DisposeAsync()
     {
