@@ -12,8 +12,9 @@ using Microsoft.Extensions.Options;
 namespace Granary.WebApi;
 
 /// <summary>
-/// The HTTP API of a silo: problem details, JSON rules, JWT auth, rate limits, CORS, security headers, request ids,
-/// OpenAPI at /openapi/v1.json and Swagger UI at /swagger. Feature endpoints are mapped by <see cref="MapGranaryWebApi"/>.
+/// The HTTP API of a silo: problem details, JSON rules, bearer auth (access tokens, API keys), rate limits, CORS,
+/// security headers, request ids, OpenAPI at /openapi/v1.json and Swagger UI at /swagger. Feature endpoints are
+/// mapped by <see cref="MapGranaryWebApi"/>.
 /// </summary>
 public static class GranaryWebApi
 {
@@ -36,7 +37,6 @@ public static class GranaryWebApi
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = http.MaxRequestBodyBytes);
 
         services.AddGranaryAuthentication();
-        services.AddAuthorization();
 
         services.AddRateLimiter(o =>
         {
@@ -57,7 +57,7 @@ public static class GranaryWebApi
                 "ip:" + context.Connection.RemoteIpAddress,
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = http.AnonymousRequestsPerMinute, Window = TimeSpan.FromMinutes(1) }));
             o.AddPolicy(RateLimits.Authenticated, context => RateLimitPartition.GetFixedWindowLimiter(
-                "caller:" + (context.User.UserId() ?? context.User.ApiKeyOrganization() ?? context.Connection.RemoteIpAddress?.ToString()),
+                context.User is CallerPrincipal caller ? caller.RateLimitPartition : "ip:" + context.Connection.RemoteIpAddress,
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = http.AuthenticatedRequestsPerMinute, Window = TimeSpan.FromMinutes(1) }));
         });
 
@@ -80,8 +80,7 @@ public static class GranaryWebApi
         app.UseStatusCodePages();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseCors();
-        app.UseAuthentication();
-        app.UseAuthorization();
+        app.UseGranaryAuthentication();
         app.UseRateLimiter();
 
         app.MapOpenApi("/openapi/{documentName}.json");

@@ -22,7 +22,7 @@ internal static class ChannelEndpoints
 
     public static void MapChannels(IEndpointRouteBuilder app)
     {
-        var channels = app.MapGroup("/api/v1/orgs/{org}/channels").WithTags("Channels").RequireAuthorization().RequireRateLimiting(RateLimits.Authenticated);
+        var channels = app.MapGroup("/api/v1/orgs/{org}/channels").WithTags("Channels").RequireCaller().RequireRateLimiting(RateLimits.Authenticated);
         channels.MapPost("", Create).Validate<CreateChannelRequest>().WithName("CreateChannel")
             .WithSummary("Creates a channel (admin); the response is the only time its signing secret is shown.");
         channels.MapGet("", List).WithName("ListChannels").WithSummary("The organization's channels, without secrets.");

@@ -1,3 +1,4 @@
+using Granary.WebApi.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -5,7 +6,7 @@ using Microsoft.OpenApi;
 namespace Granary.WebApi.Http;
 
 /// <summary>
-/// Marks every operation that requires authorization with the bearer security requirement (and a 401 answer), so
+/// Marks every operation that needs a caller with the bearer security requirement (and a 401 answer), so
 /// clients and Swagger UI know which calls need a token; anonymous operations (register, login, inbound hooks,
 /// health) carry none.
 /// </summary>
@@ -14,7 +15,7 @@ internal sealed class BearerRequirementTransformer : IOpenApiOperationTransforme
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-        if (!metadata.OfType<IAuthorizeData>().Any() || metadata.OfType<IAllowAnonymous>().Any())
+        if (!metadata.OfType<RequiresCaller>().Any() || metadata.OfType<IAllowAnonymous>().Any())
         {
             return Task.CompletedTask;
         }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Granary.Grains.Inventory;
 using Granary.Grains.Organizations;
 using Granary.Runtime;
+using Granary.WebApi.Auth;
 using Granary.WebApi.Http;
 using Granary.WebApi.Organizations;
 using Granary.WebApi.Queries;
@@ -17,7 +18,7 @@ internal static class InventoryEndpoints
 {
     public static void MapInventory(IEndpointRouteBuilder app)
     {
-        var inventory = app.MapGroup("/api/v1/orgs/{org}/inventory").WithTags("Inventory").RequireAuthorization().RequireRateLimiting(RateLimits.Authenticated);
+        var inventory = app.MapGroup("/api/v1/orgs/{org}/inventory").WithTags("Inventory").RequireCaller().RequireRateLimiting(RateLimits.Authenticated);
         inventory.MapGet("/", List).WithName("ListInventory").WithSummary("Stock levels by SKU (cursor pagination).")
             .ProducesProblem(StatusCodes.Status501NotImplemented);
         inventory.MapGet("/{sku}", Get).WithName("GetStock").WithSummary("One SKU's stock.");

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Granary.Grains.Orders;
 using Granary.Grains.Organizations;
 using Granary.Runtime;
+using Granary.WebApi.Auth;
 using Granary.WebApi.Http;
 using Granary.WebApi.Organizations;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -23,7 +24,7 @@ internal static class OrderEndpoints
 
     public static void MapOrders(IEndpointRouteBuilder app)
     {
-        var orders = app.MapGroup("/api/v1/orgs/{org}/orders").WithTags("Orders").RequireAuthorization().RequireRateLimiting(RateLimits.Authenticated);
+        var orders = app.MapGroup("/api/v1/orgs/{org}/orders").WithTags("Orders").RequireCaller().RequireRateLimiting(RateLimits.Authenticated);
         orders.MapPost("/", Create).Validate<CreateOrderRequest>().WithName("CreateOrder")
             .WithSummary("Creates a pending order (member); needs an Idempotency-Key header.")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -60,18 +61,16 @@ internal static class OrderEndpoints
         return TypedResults.Created($"/api/v1/orgs/{org}/orders/{order.Id}", OrderResponse.From(order));
     }
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Get(string org, string id, ClaimsPrincipal caller, IGrainFactory grains)
+    public static async Task<Results<RenderedJsonResult, ProblemHttpResult>> Get(string org, string id, ClaimsPrincipal caller, IGrainFactory grains)
     {
         if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
         {
             return denied;
         }
         return await Order(grains, org, id).Get() is { } order
-            ? TypedResults.Bytes(RenderedOrders.Body(order), JsonContentType)
+            ? new RenderedJsonResult(RenderedOrders.Body(order))
             : ApiProblems.NotFound("The order");
     }
-
-    private const string JsonContentType = "application/json; charset=utf-8";
 
     public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Confirm(string org, string id, ClaimsPrincipal caller, IGrainFactory grains) =>
         Move(org, id, caller, grains, order => order.Confirm());

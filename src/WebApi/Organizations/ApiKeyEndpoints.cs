@@ -12,7 +12,7 @@ internal static class ApiKeyEndpoints
 {
     public static void MapApiKeys(IEndpointRouteBuilder app)
     {
-        var keys = app.MapGroup("/api/v1/orgs/{org}/api-keys").WithTags("API keys").RequireAuthorization().RequireRateLimiting(RateLimits.Authenticated);
+        var keys = app.MapGroup("/api/v1/orgs/{org}/api-keys").WithTags("API keys").RequireCaller().RequireRateLimiting(RateLimits.Authenticated);
         keys.MapPost("", Create).Validate<CreateApiKeyRequest>()
             .WithName("CreateApiKey").WithSummary("Creates an API key; the response is the only time its secret is shown.");
         keys.MapGet("", List).WithName("ListApiKeys").WithSummary("The organization's API keys, without secrets.");

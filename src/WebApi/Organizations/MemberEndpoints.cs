@@ -16,7 +16,7 @@ internal static class MemberEndpoints
 {
     public static void MapMembers(IEndpointRouteBuilder app)
     {
-        var members = app.MapGroup("/api/v1/orgs/{org}/members").WithTags("Members").RequireAuthorization().RequireRateLimiting(RateLimits.Authenticated);
+        var members = app.MapGroup("/api/v1/orgs/{org}/members").WithTags("Members").RequireCaller().RequireRateLimiting(RateLimits.Authenticated);
         members.MapGet("", List).WithName("ListMembers").WithSummary("The organization's members and roles.");
         members.MapPost("", Add).Validate<AddMemberRequest>()
             .WithName("AddMember").WithSummary("Adds an existing user (admin; owner to add an owner).")

@@ -38,5 +38,5 @@ internal static class OrgAccess
     }
 
     private static OrgRole ApiKeyRole(ClaimsPrincipal caller) =>
-        caller.FindAll(CurrentUser.ScopeClaim).Any(c => c.Value == "write") ? OrgRole.Member : OrgRole.Viewer;
+        caller.HasScope(ApiKeyScopes.Write) ? OrgRole.Member : OrgRole.Viewer;
 }

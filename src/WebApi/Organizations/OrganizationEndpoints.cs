@@ -12,7 +12,7 @@ internal static class OrganizationEndpoints
 {
     public static void MapOrganizations(IEndpointRouteBuilder app)
     {
-        var orgs = app.MapGroup("/api/v1/orgs").WithTags("Organizations").RequireAuthorization().RequireRateLimiting(RateLimits.Authenticated);
+        var orgs = app.MapGroup("/api/v1/orgs").WithTags("Organizations").RequireCaller().RequireRateLimiting(RateLimits.Authenticated);
         orgs.MapPost("", Create).Validate<CreateOrganizationRequest>()
             .WithName("CreateOrganization").WithSummary("Creates an organization; the caller becomes its owner.")
             .ProducesProblem(StatusCodes.Status409Conflict);

@@ -26,7 +26,7 @@ internal static class AuthEndpoints
         // Logout needs no access token (it may have expired): the refresh token itself proves the session.
         auth.MapPost("/logout", Logout).Validate<RefreshRequest>().RequireRateLimiting(RateLimits.Authenticated)
             .WithName("Logout").WithSummary("Revokes the refresh token's family (every token of that login).");
-        auth.MapGet("/me", Me).RequireAuthorization().RequireRateLimiting(RateLimits.Authenticated)
+        auth.MapGet("/me", Me).RequireCaller().RequireRateLimiting(RateLimits.Authenticated)
             .WithName("Me").WithSummary("The caller's profile with their organizations and roles.");
     }
 

@@ -22,15 +22,19 @@ public sealed class AccessTokenValidatorTests
         var validator = new AccessTokenValidator(tokens, TimeProvider.System);
         var token = tokens.Issue("user-1", "a@example.com").Token;
 
-        var first = await validator.ValidateAsync(token, "Bearer");
-        var second = await validator.ValidateAsync(token, "Bearer");
+        var first = await validator.ValidateAsync(token);
+        var second = await validator.ValidateAsync(token);
 
-        Assert.NotNull(first.Identity);
-        Assert.NotNull(second.Identity);
-        Assert.Equal("user-1", second.Identity.FindFirst(JwtRegisteredClaimNames.Sub)?.Value);
-        Assert.Equal("user-1", second.Identity.Name);
-        Assert.True(second.Identity.IsAuthenticated);
-        Assert.Same(first.Identity, second.Identity);
+        Assert.NotNull(first.Caller);
+        Assert.NotNull(second.Caller);
+        Assert.Equal("user-1", second.Caller.FindFirst(JwtRegisteredClaimNames.Sub)?.Value);
+        Assert.Equal("user-1", second.Caller.Identity?.Name);
+        Assert.Equal("user-1", second.Caller.UserId);
+        Assert.Null(second.Caller.ApiKeyOrganization);
+        Assert.True(second.Caller.Identity?.IsAuthenticated);
+        Assert.Same(first.Caller, second.Caller);
+        Assert.True(validator.TryGetValidated(token.AsSpan(), out var known));
+        Assert.Same(first.Caller, known);
     }
 
     [Fact]
@@ -39,13 +43,14 @@ public sealed class AccessTokenValidatorTests
         var tokens = Tokens(NewKey());
         var validator = new AccessTokenValidator(tokens, TimeProvider.System);
         var token = tokens.Issue("user-1", "a@example.com").Token;
-        await validator.ValidateAsync(token, "Bearer");
+        await validator.ValidateAsync(token);
 
         var tampered = token[..^2] + (token[^2] == 'A' ? "BB" : "AA");
         var foreign = Tokens(NewKey()).Issue("user-1", "a@example.com").Token;
 
-        Assert.Null((await validator.ValidateAsync(tampered, "Bearer")).Identity);
-        Assert.Null((await validator.ValidateAsync(foreign, "Bearer")).Identity);
+        Assert.Null((await validator.ValidateAsync(tampered)).Caller);
+        Assert.Null((await validator.ValidateAsync(foreign)).Caller);
+        Assert.False(validator.TryGetValidated(tampered.AsSpan(), out _));
     }
 
     [Fact]
@@ -55,9 +60,9 @@ public sealed class AccessTokenValidatorTests
         var issuedAnHourAgo = Tokens(key, new Granary.Runtime.Testing.ManualTimeProvider(DateTimeOffset.UtcNow.AddHours(-1)))
             .Issue("user-1", "a@example.com").Token;
 
-        var (identity, error) = await new AccessTokenValidator(Tokens(key), TimeProvider.System).ValidateAsync(issuedAnHourAgo, "Bearer");
+        var (caller, error) = await new AccessTokenValidator(Tokens(key), TimeProvider.System).ValidateAsync(issuedAnHourAgo);
 
-        Assert.Null(identity);
+        Assert.Null(caller);
         Assert.Equal("The access token has expired.", error);
     }
 

@@ -13,8 +13,9 @@ namespace Granary.WebApi.Tests.Scheduling;
 
 /// <summary>
 /// The hourly maintenance sweep on real SQL storage: expired idempotency records and expired or revoked refresh-token
-/// families are forgotten, fresh ones stay. The clock starts 30 days back, so on the shared PostgreSQL database the
-/// sweep can only reach rows that are old for every other test too.
+/// families are forgotten, fresh ones stay. On PostgreSQL the test has a database of its own: the sweep reads the whole
+/// state table, and the shared test database holds every other test's (and earlier runs') rows, among them revoked
+/// families the sweep would forget under those tests' feet, and so many that the sweep's pace would depend on them.
 /// </summary>
 public sealed class MaintenanceSweepTests : IAsyncLifetime
 {
@@ -24,6 +25,7 @@ public sealed class MaintenanceSweepTests : IAsyncLifetime
     private readonly string _run = Guid.NewGuid().ToString("N");
     private ManualTimeProvider _time = null!;
     private TestCluster? _cluster;
+    private ScratchDatabase? _database;
 
     private IGrainFactory Grains => _cluster!.GrainFactory;
 
@@ -39,6 +41,10 @@ public sealed class MaintenanceSweepTests : IAsyncLifetime
         {
             await _cluster.DisposeAsync();
         }
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
     }
@@ -52,12 +58,15 @@ public sealed class MaintenanceSweepTests : IAsyncLifetime
         });
 
     [Fact]
-    public Task Sweep_ForgetsExpiredRecordsAndKeepsFreshOnes_OnPostgres() =>
-        SweepForgetsExpiredAndKeepsFresh(TestStorage.Postgres(TestDatabase.PostgresConnectionString), new()
+    public async Task Sweep_ForgetsExpiredRecordsAndKeepsFreshOnes_OnPostgres()
+    {
+        _database = await ScratchDatabase.CreateAsync();
+        await SweepForgetsExpiredAndKeepsFresh(TestStorage.Postgres(_database.ConnectionString), new()
         {
             ["Granary:Storage:Provider"] = "Postgres",
-            ["Granary:Storage:Postgres:ConnectionString"] = TestDatabase.PostgresConnectionString,
+            ["Granary:Storage:Postgres:ConnectionString"] = _database.ConnectionString,
         });
+    }
 
     private async Task SweepForgetsExpiredAndKeepsFresh(TestStorage storage, Dictionary<string, string?> settings)
     {
