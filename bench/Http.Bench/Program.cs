@@ -1,8 +1,11 @@
 // Helper of `bench/run.sh http` (two modes):
 //
 //   Granary.HttpBench const --urls http://127.0.0.1:PORT
-//       A framework-only minimal API: GET /const answers a constant JSON body the size of an order. Same SDK and
-//       hosting defaults as the silo (WebApplication.CreateBuilder, server GC): the ceiling of this machine.
+//       A framework-only minimal API answering a constant JSON body the size of an order, at GET /const and at the
+//       order route of the silo, GET /api/v1/orgs/{org}/orders/{id} (which ignores its route values and any
+//       Authorization header): wrk can then send the very requests it sends the silo, so the client does the same
+//       work in both runs and only the servers differ. Same SDK and hosting defaults as the silo
+//       (WebApplication.CreateBuilder, server GC): the ceiling of this machine.
 //
 //   Granary.HttpBench seed <silo base url> <orders> <concurrency> <output dir>
 //       Seeds a running silo through its public API: registers and logs in one user, creates an organization, sets
@@ -64,6 +67,7 @@ static int RunConst(string[] args)
         updatedAt = created,
     };
     app.MapGet("/const", () => Results.Json(body));
+    app.MapGet("/api/v1/orgs/{org}/orders/{id}", () => Results.Json(body));
     app.Run();
     return 0;
 }

@@ -7,20 +7,30 @@
 #     memory reminders, Production environment, Warning-level logging, a random signing key and
 #     Granary:Http:AuthenticatedRequestsPerMinute = 100000000 (the per-user limit, 6000/min by default, would
 #     otherwise answer 429 to almost every request: wrk runs as one user).
-#  3. bench/Http.Bench as a second process: a minimal API with GET /const (constant JSON the size of an order),
-#     same SDK and hosting defaults as the silo.
+#  3. bench/Http.Bench as a second process: a minimal API answering constant JSON the size of an order at GET /const
+#     and at the silo's order route (route values and Authorization ignored), same SDK and hosting defaults as the
+#     silo.
 #  4. Seeding through the silo's API (bench/Http.Bench seed): one user, one organization, stock for five SKUs,
 #     10,000 orders, then one GET of every order so every order grain is active (the grains are the cache).
-#  5. wrk (bench/http/*.lua) on loopback, each target warmed up then measured for a bounded duration:
-#     kestrel_const (GET /const), health_live (GET /health/live: the silo's middleware, no auth, no grain),
-#     get_order (GET …/orders/{id} round robin over the 10,000 orders), post_order (POST …/orders, a new
-#     Idempotency-Key per request).
+#  5. wrk (bench/http/*.lua) on loopback, every run bounded in time. The compared pair, get_order (GET …/orders/{id}
+#     round robin over the 10,000 orders, with the bearer token) and kestrel_const (the very same requests, from the
+#     same script, to the constant endpoint: wrk builds each request in Lua, which costs the client more CPU than a
+#     fixed request, and on a shared machine the client's CPU is the server's loss), is warmed up until the JIT has settled
+#     (10 s each by default: the silo has far more code to tier up than the constant endpoint, and a short warm-up
+#     measures the compiler), then measured in alternating rounds (const, order, const, order, …) so that both see
+#     the same machine; each figure of the pair is the round with the median requests/s, and get_order_vs_const is
+#     the median of the per-round ratios. Then, after a short warm-up each: health_live (GET /health/live: the
+#     silo's middleware, no auth, no grain), health_live_auth, get_org, and post_order (POST …/orders, a new
+#     Idempotency-Key per request); kestrel_const_static is GET /const as one fixed request (no Lua per request), to
+#     show what the client's share costs.
 #  Prints a table, then `name: value` lines. Every process started here is killed on exit, even on failure.
 #
 # Environment (all optional):
-#   GRANARY_BENCH_HTTP_DURATION     seconds measured per target (default 10)
+#   GRANARY_BENCH_HTTP_DURATION     seconds measured per round of the compared pair, and for post_order (default 10)
+#   GRANARY_BENCH_HTTP_ROUNDS       alternating rounds of the compared pair (default 3)
 #   GRANARY_BENCH_HTTP_DIAG_DURATION  seconds measured per diagnostic target (default 4)
-#   GRANARY_BENCH_HTTP_WARMUP       seconds of warm-up per target (default 2)
+#   GRANARY_BENCH_HTTP_WARMUP       seconds of warm-up of each target of the compared pair (default 10)
+#   GRANARY_BENCH_HTTP_DIAG_WARMUP  seconds of warm-up of the other targets (default 3)
 #   GRANARY_BENCH_HTTP_THREADS      wrk threads (default 2)
 #   GRANARY_BENCH_HTTP_CONNECTIONS  wrk connections (default 64)
 #   GRANARY_BENCH_HTTP_ORDERS       orders seeded (default 10000)
@@ -33,7 +43,9 @@ cd "$(dirname -- "${BASH_SOURCE[0]}")/../.."
 
 DURATION="${GRANARY_BENCH_HTTP_DURATION:-10}"
 DIAG_DURATION="${GRANARY_BENCH_HTTP_DIAG_DURATION:-4}"
-WARMUP="${GRANARY_BENCH_HTTP_WARMUP:-2}"
+WARMUP="${GRANARY_BENCH_HTTP_WARMUP:-10}"
+DIAG_WARMUP="${GRANARY_BENCH_HTTP_DIAG_WARMUP:-3}"
+ROUNDS="${GRANARY_BENCH_HTTP_ROUNDS:-3}"
 THREADS="${GRANARY_BENCH_HTTP_THREADS:-2}"
 CONNECTIONS="${GRANARY_BENCH_HTTP_CONNECTIONS:-64}"
 ORDERS="${GRANARY_BENCH_HTTP_ORDERS:-10000}"
@@ -47,7 +59,7 @@ die() {
     exit 1
 }
 
-for var in DURATION DIAG_DURATION WARMUP THREADS CONNECTIONS ORDERS SILO_PORT CONST_PORT; do
+for var in DURATION DIAG_DURATION WARMUP DIAG_WARMUP ROUNDS THREADS CONNECTIONS ORDERS SILO_PORT CONST_PORT; do
     if ! [[ "${!var}" =~ ^[0-9]+$ ]] || ((${!var} == 0)); then
         die "$var='${!var}' is not a positive number"
     fi
@@ -198,16 +210,19 @@ export BENCH_TOKEN BENCH_ORG BENCH_IDS="$WORK/seed/order-ids.txt" BENCH_BODY="$W
 # ---------------------------------------------------------------- measurements
 declare -A RPS P50 P99 ERRORS SERVER_CPU WRK_CPU OTHER_CPU
 
-# run_wrk <name> <server pid> <base url> <script> <seconds> [BENCH_PATH [BENCH_AUTH]]
+# run_wrk <name> <server pid> <base url> <script> <seconds> <warm-up seconds, 0 for none> [BENCH_PATH [BENCH_AUTH]]
 run_wrk() {
-    local name="$1" pid="$2" url="$3" script="$4" duration="$5" out="$WORK/wrk-$1.out" line
+    local name="$1" pid="$2" url="$3" script="$4" duration="$5" warmup="$6" out="$WORK/wrk-$1.out" line
     local cpu0 cpu1 wcpu0 wcpu1 mcpu0 mcpu1
-    export BENCH_PATH="${6:-}" BENCH_AUTH="${7:-0}"
-    export BENCH_RUN="$RUN_ID-$name-warmup"
-    log "$name: warm-up ${WARMUP}s, then ${duration}s (wrk -t$THREADS -c$CONNECTIONS) ..."
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 5s -s "$script" "$url" >"$WORK/wrk-$name-warmup.out" 2>&1 &
-    WRK_PID=$!
-    wait "$WRK_PID" || die "wrk warm-up of $name failed: $(cat "$WORK/wrk-$name-warmup.out")"
+    export BENCH_PATH="${7:-}" BENCH_AUTH="${8:-0}"
+    if ((warmup > 0)); then
+        export BENCH_RUN="$RUN_ID-$name-warmup"
+        log "$name: warm-up ${warmup}s (wrk -t$THREADS -c$CONNECTIONS) ..."
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"${warmup}s" --timeout 5s -s "$script" "$url" >"$WORK/wrk-$name-warmup.out" 2>&1 &
+        WRK_PID=$!
+        wait "$WRK_PID" || die "wrk warm-up of $name failed: $(cat "$WORK/wrk-$name-warmup.out")"
+    fi
+    log "$name: ${duration}s (wrk -t$THREADS -c$CONNECTIONS) ..."
     export BENCH_RUN="$RUN_ID-$name"
     cpu0="$(cpu_seconds "$pid")"
     times >"$WORK/times"
@@ -239,31 +254,76 @@ run_wrk() {
 
 SILO_URL="http://127.0.0.1:$SILO_PORT"
 LOAD_BEFORE="$(cut -d ' ' -f 1 /proc/loadavg)"
-run_wrk kestrel_const "$CONST_PID" "http://127.0.0.1:$CONST_PORT" bench/http/get_path.lua "$DURATION" /const
+CONST_URL="http://127.0.0.1:$CONST_PORT"
+# The compared pair: warmed up, then alternating rounds.
+warm_up() {
+    local name="$1" url="$2" script="$3"
+    export BENCH_PATH="${4:-}" BENCH_AUTH="${5:-0}" BENCH_RUN="$RUN_ID-$1-warmup"
+    log "$name: warm-up ${WARMUP}s (wrk -t$THREADS -c$CONNECTIONS) ..."
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 5s -s "$script" "$url" >"$WORK/wrk-$name-warmup.out" 2>&1 &
+    WRK_PID=$!
+    wait "$WRK_PID" || die "wrk warm-up of $name failed: $(cat "$WORK/wrk-$name-warmup.out")"
+    WRK_PID=""
+}
+warm_up kestrel_const "$CONST_URL" bench/http/get_order.lua
+warm_up get_order "$SILO_URL" bench/http/get_order.lua
+ROUND_RATIOS=()
+for ((round = 1; round <= ROUNDS; round++)); do
+    run_wrk "kestrel_const_r$round" "$CONST_PID" "$CONST_URL" bench/http/get_order.lua "$DURATION" 0
+    run_wrk "get_order_r$round" "$SILO_PID" "$SILO_URL" bench/http/get_order.lua "$DURATION" 0
+    ROUND_RATIOS+=("$(awk -v a="${RPS[get_order_r$round]}" -v b="${RPS[kestrel_const_r$round]}" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')")
+done
+run_wrk kestrel_const_static "$CONST_PID" "$CONST_URL" bench/http/get_path.lua "$DIAG_DURATION" "$DIAG_WARMUP" /const
 stop_pid "$CONST_PID"
 CONST_PID=""
-run_wrk get_order "$SILO_PID" "$SILO_URL" bench/http/get_order.lua "$DURATION"
+
+# take_median_round <name>: the figures of the round whose requests/s is the median become those of <name>.
+take_median_round() {
+    local name="$1" round
+    round="$(for ((r = 1; r <= ROUNDS; r++)); do printf '%s %s\n' "${RPS[${name}_r$r]}" "$r"; done | sort -n | awk '{ r[NR] = $2 } END { print r[int((NR + 1) / 2)] }')"
+    RPS[$name]="${RPS[${name}_r$round]}"
+    P50[$name]="${P50[${name}_r$round]}"
+    P99[$name]="${P99[${name}_r$round]}"
+    SERVER_CPU[$name]="${SERVER_CPU[${name}_r$round]}"
+    WRK_CPU[$name]="${WRK_CPU[${name}_r$round]}"
+    OTHER_CPU[$name]="${OTHER_CPU[${name}_r$round]}"
+    ERRORS[$name]=0
+    for ((r = 1; r <= ROUNDS; r++)); do ERRORS[$name]=$((ERRORS[$name] + ERRORS[${name}_r$r])); done
+}
+take_median_round kestrel_const
+take_median_round get_order
+GET_ORDER_VS_CONST="$(printf '%s\n' "${ROUND_RATIOS[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
+
 # Diagnostics, shorter: where a cached GET's time goes. health_live is the silo's middleware pipeline alone (no
-# auth header, no rate limit, no grain); health_live_auth adds JWT bearer validation (UseAuthentication runs
-# for every request); get_org is auth + rate limiter + the membership check + one more call to the same grain.
-run_wrk health_live "$SILO_PID" "$SILO_URL" bench/http/get_path.lua "$DIAG_DURATION" /health/live
-run_wrk health_live_auth "$SILO_PID" "$SILO_URL" bench/http/get_path.lua "$DIAG_DURATION" /health/live 1
-run_wrk get_org "$SILO_PID" "$SILO_URL" bench/http/get_path.lua "$DIAG_DURATION" "/api/v1/orgs/$BENCH_ORG" 1
+# auth header, no rate limit, no grain); health_live_auth adds bearer authentication (a known token: one lookup);
+# get_org is auth + rate limiter + the membership check + one more call to the same grain.
+run_wrk health_live "$SILO_PID" "$SILO_URL" bench/http/get_path.lua "$DIAG_DURATION" "$DIAG_WARMUP" /health/live
+run_wrk health_live_auth "$SILO_PID" "$SILO_URL" bench/http/get_path.lua "$DIAG_DURATION" "$DIAG_WARMUP" /health/live 1
+run_wrk get_org "$SILO_PID" "$SILO_URL" bench/http/get_path.lua "$DIAG_DURATION" "$DIAG_WARMUP" "/api/v1/orgs/$BENCH_ORG" 1
 # Last: every POST writes to PostgreSQL, which must not disturb the read-only runs.
-run_wrk post_order "$SILO_PID" "$SILO_URL" bench/http/post_order.lua "$DURATION"
+run_wrk post_order "$SILO_PID" "$SILO_URL" bench/http/post_order.lua "$DURATION" "$DIAG_WARMUP"
 
 # ---------------------------------------------------------------- report
-TARGETS=(kestrel_const get_order post_order health_live health_live_auth get_org)
+TARGETS=(kestrel_const get_order post_order kestrel_const_static health_live health_live_auth get_org)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
+# get_order's ratio is the median of its paired rounds; the others are against the median const round.
+vs_const() { if [[ "$1" == get_order ]]; then printf '%s' "$GET_ORDER_VS_CONST"; else ratio "${RPS[$1]}" "${RPS[kestrel_const]}"; fi; }
 printf '\nHTTP on one silo (PostgreSQL storage, %s orders) vs a constant-JSON Kestrel endpoint, on loopback, %s cores\n' \
     "$ORDERS" "$(nproc)"
 printf 'load average (1 min) before the measurements: %s\n' "$LOAD_BEFORE"
-printf 'wrk -t%s -c%s; %ss per target (health_live, health_live_auth, get_org: %ss diagnostics), each after %ss of warm-up\n\n' \
-    "$THREADS" "$CONNECTIONS" "$DURATION" "$DIAG_DURATION" "$WARMUP"
-printf '%-16s %12s %9s %9s %8s %11s %9s %10s %9s\n' target "requests/s" "p50 ms" "p99 ms" errors "server cpu" "wrk cpu" "other cpu" "vs const"
+printf 'wrk -t%s -c%s; kestrel_const and get_order: %s alternating rounds of %ss after %ss of warm-up each, the median\n' \
+    "$THREADS" "$CONNECTIONS" "$ROUNDS" "$DURATION" "$WARMUP"
+printf 'round shown; post_order %ss, kestrel_const_static, health_live, health_live_auth, get_org %ss, each after %ss of warm-up\n\n' \
+    "$DURATION" "$DIAG_DURATION" "$DIAG_WARMUP"
+printf '%-6s %18s %14s %19s\n' round "kestrel_const rps" "get_order rps" "get_order/const"
+for ((round = 1; round <= ROUNDS; round++)); do
+    printf '%-6s %18.0f %14.0f %19s\n' "$round" "${RPS[kestrel_const_r$round]}" "${RPS[get_order_r$round]}" "${ROUND_RATIOS[round - 1]}"
+done
+printf '%-6s %18s %14s %19s\n\n' median "" "" "$GET_ORDER_VS_CONST"
+printf '%-20s %12s %9s %9s %8s %11s %9s %10s %9s\n' target "requests/s" "p50 ms" "p99 ms" errors "server cpu" "wrk cpu" "other cpu" "vs const"
 for name in "${TARGETS[@]}"; do
-    printf '%-16s %12.0f %9s %9s %8s %11s %9s %10s %9s\n' "$name" "${RPS[$name]}" "${P50[$name]}" "${P99[$name]}" "${ERRORS[$name]}" \
-        "${SERVER_CPU[$name]}" "${WRK_CPU[$name]}" "${OTHER_CPU[$name]}" "$(ratio "${RPS[$name]}" "${RPS[kestrel_const]}")"
+    printf '%-20s %12.0f %9s %9s %8s %11s %9s %10s %9s\n' "$name" "${RPS[$name]}" "${P50[$name]}" "${P99[$name]}" "${ERRORS[$name]}" \
+        "${SERVER_CPU[$name]}" "${WRK_CPU[$name]}" "${OTHER_CPU[$name]}" "$(vs_const "$name")"
 done
 printf '\n(cpu in cores, CPU seconds per wall second during the measured run: the server process, wrk, and everything\n'
 printf 'else on the machine, e.g. PostgreSQL or other jobs; a busy machine makes every figure lower)\n\n'
@@ -276,5 +336,6 @@ for name in "${TARGETS[@]}"; do
     printf '%s_other_cpu_cores: %s\n' "$name" "${OTHER_CPU[$name]}"
 done
 for name in "${TARGETS[@]:1}"; do
-    printf '%s_vs_const: %s\n' "$name" "$(ratio "${RPS[$name]}" "${RPS[kestrel_const]}")"
+    printf '%s_vs_const: %s\n' "$name" "$(vs_const "$name")"
 done
+printf 'get_order_vs_const_rounds: %s\n' "${ROUND_RATIOS[*]}"

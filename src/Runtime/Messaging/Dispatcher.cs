@@ -48,14 +48,31 @@ internal sealed class Dispatcher : IRequestSender
         return request.Task;
     }
 
-    // Call ids are unique across silos: a random start per process, then a counter.
+    // Call ids are unique across silos: a random start per process, then a counter. Each thread takes a block of ids
+    // at a time, so calls made on different cores don't all increment one shared counter.
+    private const int CallIdBlock = 1024;
     private static long s_nextCallId = Random.Shared.NextInt64();
+    [ThreadStatic]
+    private static long t_nextCallId;
+    [ThreadStatic]
+    private static long t_callIdBlockEnd;
+
+    private static long NextCallId()
+    {
+        if (t_nextCallId == t_callIdBlockEnd)
+        {
+            var end = Interlocked.Add(ref s_nextCallId, CallIdBlock);
+            t_nextCallId = end - CallIdBlock;
+            t_callIdBlockEnd = end;
+        }
+        return ++t_nextCallId;
+    }
 
     private void Stamp(GrainRequest request, GrainId target)
     {
         var scope = CallScope.Capture();
         request.Target = target;
-        request.CallId = Interlocked.Increment(ref s_nextCallId);
+        request.CallId = NextCallId();
         request.Parent = CallScope.RequestOf(scope);
         request.Context = CallScope.DataOf(scope);
         var now = _runtime.Time.GetTimestamp();

@@ -3,7 +3,6 @@ namespace Granary.Runtime.Stats;
 /// <summary>Call count, error count and latency of one method of one grain type on one silo.</summary>
 public sealed class GrainMethodStats
 {
-    private long _calls;
     private long _errors;
 
     internal GrainMethodStats(string grainType, string interfaceName, string methodName)
@@ -20,7 +19,8 @@ public sealed class GrainMethodStats
 
     public string MethodName { get; }
 
-    public long Calls => Volatile.Read(ref _calls);
+    /// <summary>Calls completed (the latency histogram counts each once).</summary>
+    public long Calls => Latency.Count;
 
     public long Errors => Volatile.Read(ref _errors);
 
@@ -30,7 +30,6 @@ public sealed class GrainMethodStats
 
     internal void Record(double microseconds, bool failed)
     {
-        Interlocked.Increment(ref _calls);
         if (failed)
         {
             Interlocked.Increment(ref _errors);
