@@ -1,11 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Threading.RateLimiting;
 using Granary.WebApi.Auth;
 using Granary.WebApi.Http;
+using Granary.WebApi.Http.RateLimiting;
 using Granary.WebApi.Queries;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -38,28 +37,7 @@ public static class GranaryWebApi
 
         services.AddGranaryAuthentication();
 
-        services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.OnRejected = async (context, cancellationToken) =>
-            {
-                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-                {
-                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                }
-                await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context.HttpContext,
-                    ProblemDetails = { Status = 429, Title = "Too many requests; retry after the time in Retry-After." },
-                });
-            };
-            o.AddPolicy(RateLimits.Anonymous, context => RateLimitPartition.GetFixedWindowLimiter(
-                "ip:" + context.Connection.RemoteIpAddress,
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = http.AnonymousRequestsPerMinute, Window = TimeSpan.FromMinutes(1) }));
-            o.AddPolicy(RateLimits.Authenticated, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.User is CallerPrincipal caller ? caller.RateLimitPartition : "ip:" + context.Connection.RemoteIpAddress,
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = http.AuthenticatedRequestsPerMinute, Window = TimeSpan.FromMinutes(1) }));
-        });
+        services.AddSingleton(new RateLimiters(http, TimeProvider.System));
 
         services.AddCors(o => o.AddDefaultPolicy(policy =>
         {
@@ -81,7 +59,7 @@ public static class GranaryWebApi
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseCors();
         app.UseGranaryAuthentication();
-        app.UseRateLimiter();
+        app.UseMiddleware<RateLimitMiddleware>();
 
         app.MapOpenApi("/openapi/{documentName}.json");
         // Only requests under /swagger pass through the Swagger UI middleware, not every API call.
@@ -121,11 +99,4 @@ public sealed class HttpOptions
 
     /// <summary>Origins allowed by CORS; none by default.</summary>
     public string[] CorsOrigins { get; set; } = [];
-}
-
-/// <summary>Names of the rate-limit policies endpoint groups use.</summary>
-internal static class RateLimits
-{
-    public const string Anonymous = "anonymous";
-    public const string Authenticated = "authenticated";
 }

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Granary.Grains.Channels;
 using Granary.Runtime;
 using Granary.WebApi.Http;
+using Granary.WebApi.Http.RateLimiting;
 using Granary.WebApi.Orders;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,7 +23,7 @@ internal static partial class InboundHookEndpoints
 
     public static void MapInboundHooks(IEndpointRouteBuilder app)
     {
-        app.MapPost("/hooks/channels/{channelId}", Receive).WithTags("Channels").AllowAnonymous().RequireRateLimiting(RateLimits.Anonymous)
+        app.MapPost("/hooks/channels/{channelId}", Receive).WithTags("Channels").AllowAnonymous().RequireRateLimit(RateLimitPolicy.PerClientAddress)
             .WithName("ReceiveChannelPayload")
             .WithSummary("Inbound order from a channel, signed with X-Granary-Timestamp and X-Granary-Signature (see docs/channels.md).")
             .Accepts<object>("application/json")

@@ -4,6 +4,7 @@ using Granary.Grains.Organizations;
 using Granary.Runtime;
 using Granary.WebApi.Auth;
 using Granary.WebApi.Http;
+using Granary.WebApi.Http.RateLimiting;
 using Granary.WebApi.Organizations;
 using Granary.WebApi.Queries;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,7 +19,7 @@ internal static class InventoryEndpoints
 {
     public static void MapInventory(IEndpointRouteBuilder app)
     {
-        var inventory = app.MapGroup("/api/v1/orgs/{org}/inventory").WithTags("Inventory").RequireCaller().RequireRateLimiting(RateLimits.Authenticated);
+        var inventory = app.MapGroup("/api/v1/orgs/{org}/inventory").WithTags("Inventory").RequireCaller().RequireRateLimit(RateLimitPolicy.PerCaller);
         inventory.MapGet("/", List).WithName("ListInventory").WithSummary("Stock levels by SKU (cursor pagination).")
             .ProducesProblem(StatusCodes.Status501NotImplemented);
         inventory.MapGet("/{sku}", Get).WithName("GetStock").WithSummary("One SKU's stock.");

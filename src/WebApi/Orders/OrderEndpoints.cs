@@ -7,6 +7,7 @@ using Granary.Grains.Organizations;
 using Granary.Runtime;
 using Granary.WebApi.Auth;
 using Granary.WebApi.Http;
+using Granary.WebApi.Http.RateLimiting;
 using Granary.WebApi.Organizations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -24,7 +25,7 @@ internal static class OrderEndpoints
 
     public static void MapOrders(IEndpointRouteBuilder app)
     {
-        var orders = app.MapGroup("/api/v1/orgs/{org}/orders").WithTags("Orders").RequireCaller().RequireRateLimiting(RateLimits.Authenticated);
+        var orders = app.MapGroup("/api/v1/orgs/{org}/orders").WithTags("Orders").RequireCaller().RequireRateLimit(RateLimitPolicy.PerCaller);
         orders.MapPost("/", Create).Validate<CreateOrderRequest>().WithName("CreateOrder")
             .WithSummary("Creates a pending order (member); needs an Idempotency-Key header.")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);

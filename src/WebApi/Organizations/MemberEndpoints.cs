@@ -4,6 +4,7 @@ using Granary.Grains.Users;
 using Granary.Runtime;
 using Granary.WebApi.Auth;
 using Granary.WebApi.Http;
+using Granary.WebApi.Http.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Granary.WebApi.Organizations;
@@ -16,7 +17,7 @@ internal static class MemberEndpoints
 {
     public static void MapMembers(IEndpointRouteBuilder app)
     {
-        var members = app.MapGroup("/api/v1/orgs/{org}/members").WithTags("Members").RequireCaller().RequireRateLimiting(RateLimits.Authenticated);
+        var members = app.MapGroup("/api/v1/orgs/{org}/members").WithTags("Members").RequireCaller().RequireRateLimit(RateLimitPolicy.PerCaller);
         members.MapGet("", List).WithName("ListMembers").WithSummary("The organization's members and roles.");
         members.MapPost("", Add).Validate<AddMemberRequest>()
             .WithName("AddMember").WithSummary("Adds an existing user (admin; owner to add an owner).")

@@ -3,6 +3,7 @@ using Granary.Grains.Organizations;
 using Granary.Grains.Stats;
 using Granary.Runtime;
 using Granary.WebApi.Auth;
+using Granary.WebApi.Http.RateLimiting;
 using Granary.WebApi.Organizations;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -13,7 +14,7 @@ internal static class StatsEndpoints
 {
     public static void MapStats(IEndpointRouteBuilder app)
     {
-        var stats = app.MapGroup("/api/v1/orgs/{org}/stats").WithTags("Stats").RequireCaller().RequireRateLimiting(RateLimits.Authenticated);
+        var stats = app.MapGroup("/api/v1/orgs/{org}/stats").WithTags("Stats").RequireCaller().RequireRateLimit(RateLimitPolicy.PerCaller);
         stats.MapGet("/", Get).WithName("GetStats").WithSummary("Orders by status, today's count and revenue (organization's time zone).");
     }
 

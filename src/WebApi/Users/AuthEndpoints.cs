@@ -5,6 +5,7 @@ using Granary.Grains.Users;
 using Granary.Runtime;
 using Granary.WebApi.Auth;
 using Granary.WebApi.Http;
+using Granary.WebApi.Http.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Granary.WebApi.Users;
@@ -17,16 +18,16 @@ internal static class AuthEndpoints
     public static void MapAuth(IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/auth").WithTags("Auth");
-        auth.MapPost("/register", Register).Validate<RegisterRequest>().RequireRateLimiting(RateLimits.Anonymous)
+        auth.MapPost("/register", Register).Validate<RegisterRequest>().RequireRateLimit(RateLimitPolicy.PerClientAddress)
             .WithName("Register").WithSummary("Creates an account.");
-        auth.MapPost("/login", Login).Validate<LoginRequest>().RequireRateLimiting(RateLimits.Anonymous)
+        auth.MapPost("/login", Login).Validate<LoginRequest>().RequireRateLimit(RateLimitPolicy.PerClientAddress)
             .WithName("Login").WithSummary("Exchanges email and password for an access token and a refresh token.");
-        auth.MapPost("/refresh", Refresh).Validate<RefreshRequest>().RequireRateLimiting(RateLimits.Anonymous)
+        auth.MapPost("/refresh", Refresh).Validate<RefreshRequest>().RequireRateLimit(RateLimitPolicy.PerClientAddress)
             .WithName("Refresh").WithSummary("Rotates a refresh token: returns a new pair; reusing a rotated token revokes its whole family.");
         // Logout needs no access token (it may have expired): the refresh token itself proves the session.
-        auth.MapPost("/logout", Logout).Validate<RefreshRequest>().RequireRateLimiting(RateLimits.Authenticated)
+        auth.MapPost("/logout", Logout).Validate<RefreshRequest>().RequireRateLimit(RateLimitPolicy.PerCaller)
             .WithName("Logout").WithSummary("Revokes the refresh token's family (every token of that login).");
-        auth.MapGet("/me", Me).RequireCaller().RequireRateLimiting(RateLimits.Authenticated)
+        auth.MapGet("/me", Me).RequireCaller().RequireRateLimit(RateLimitPolicy.PerCaller)
             .WithName("Me").WithSummary("The caller's profile with their organizations and roles.");
     }
 

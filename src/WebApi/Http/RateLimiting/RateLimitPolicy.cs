@@ -1,0 +1,28 @@
+namespace Granary.WebApi.Http.RateLimiting;
+
+/// <summary>
+/// Endpoint metadata naming the rate limit an endpoint counts against (<c>Granary:Http</c>): per caller (user or API
+/// key) for authenticated endpoints, per client address for anonymous ones. The most specific metadata wins, so an
+/// endpoint can override its group's policy.
+/// </summary>
+internal sealed class RateLimitPolicy
+{
+    /// <summary><c>AuthenticatedRequestsPerMinute</c>, counted per user or API key.</summary>
+    public static readonly RateLimitPolicy PerCaller = new("per caller");
+
+    /// <summary><c>AnonymousRequestsPerMinute</c>, counted per client address (register, login, inbound hooks).</summary>
+    public static readonly RateLimitPolicy PerClientAddress = new("per client address");
+
+    private RateLimitPolicy(string name) => Name = name;
+
+    public string Name { get; }
+
+    public override string ToString() => Name;
+}
+
+/// <summary>Attaches a <see cref="RateLimitPolicy"/> to endpoints.</summary>
+internal static class RateLimitPolicyExtensions
+{
+    public static TBuilder RequireRateLimit<TBuilder>(this TBuilder builder, RateLimitPolicy policy) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(policy);
+}
