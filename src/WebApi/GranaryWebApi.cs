@@ -36,8 +36,7 @@ public static class GranaryWebApi
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = http.MaxRequestBodyBytes);
 
         services.AddGranaryAuthentication();
-
-        services.AddSingleton(new RateLimiters(http, TimeProvider.System));
+        services.AddSingleton(sp => new RateLimiters(http, sp.GetRequiredService<TimeProvider>()));
 
         services.AddCors(o => o.AddDefaultPolicy(policy =>
         {
