@@ -3,7 +3,9 @@
 #
 #  1. PostgreSQL from scripts/services.sh (unless GRANARY_TEST_POSTGRES is set); Release builds of src/Silo
 #     and bench/Http.Bench.
-#  2. One silo process on loopback: PostgreSQL grain storage (database of GRANARY_TEST_POSTGRES, granary_test),
+#  2. One silo process on loopback: PostgreSQL grain storage in a database of its own, created on the server of
+#     GRANARY_TEST_POSTGRES for this run and dropped on exit (so the seeded orders don't pile up in the test database;
+#     the given database itself is used, with a warning, when the role may not create databases),
 #     memory reminders, Production environment, Warning-level logging, a random signing key and
 #     Granary:Http:AuthenticatedRequestsPerMinute = 100000000 (the per-user limit, 6000/min by default, would
 #     otherwise answer 429 to almost every request: wrk runs as one user).
@@ -90,6 +92,7 @@ cleanup() {
     stop_pid "$WRK_PID"
     stop_pid "$CONST_PID"
     stop_pid "$SILO_PID"
+    if declare -F drop_bench_database >/dev/null; then drop_bench_database; fi
     if ((rc != 0)); then
         for file in "$WORK/silo.log" "$WORK/const.log"; do
             if [[ -s "$file" ]]; then
@@ -167,6 +170,32 @@ BENCH_DLL="$PWD/bench/Http.Bench/bin/Release/net10.0/Granary.HttpBench.dll"
 
 # ---------------------------------------------------------------- processes
 RUN_ID="$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+
+# The run's own database on the server of GRANARY_TEST_POSTGRES (an Npgsql connection string).
+conn_field() {
+    tr ';' '\n' <<<"$GRANARY_TEST_POSTGRES" | awk -v key="$1" '{ i = index($0, "="); k = tolower(substr($0, 1, i - 1)); gsub(/ /, "", k) }
+        k == key { print substr($0, i + 1); exit }'
+}
+psql_admin() {
+    PGPASSWORD="$(conn_field password)" PGCONNECT_TIMEOUT=10 psql -h "$(conn_field host)" -p "$(conn_field port)" \
+        -U "$(conn_field username)" -d "$(conn_field database)" -v ON_ERROR_STOP=1 -qAtc "$1"
+}
+BENCH_DATABASE=""
+drop_bench_database() {
+    if [[ -n "$BENCH_DATABASE" ]]; then
+        psql_admin "DROP DATABASE IF EXISTS $BENCH_DATABASE WITH (FORCE)" >/dev/null 2>&1 ||
+            log "could not drop database $BENCH_DATABASE; drop it by hand"
+        BENCH_DATABASE=""
+    fi
+}
+STORAGE_POSTGRES="$GRANARY_TEST_POSTGRES"
+if command -v psql >/dev/null 2>&1 && psql_admin "CREATE DATABASE granary_bench_$RUN_ID" >/dev/null 2>"$WORK/createdb.err"; then
+    BENCH_DATABASE="granary_bench_$RUN_ID"
+    STORAGE_POSTGRES="$(sed -E "s/(^|;)[[:space:]]*[Dd]atabase[[:space:]]*=[^;]*/\1Database=$BENCH_DATABASE/" <<<"$GRANARY_TEST_POSTGRES")"
+    log "storage: database $BENCH_DATABASE (dropped on exit)"
+else
+    log "WARNING: could not create a database for this run ($(cat "$WORK/createdb.err" 2>/dev/null || echo 'psql not installed')); using the database of GRANARY_TEST_POSTGRES"
+fi
 mkdir -p -- "$WORK/silo" "$WORK/const" "$WORK/seed"
 log "starting the silo on 127.0.0.1:$SILO_PORT (PostgreSQL storage, memory reminders) ..."
 (
@@ -178,7 +207,7 @@ log "starting the silo on 127.0.0.1:$SILO_PORT (PostgreSQL storage, memory remin
         Logging__LogLevel__Granary.Runtime=Warning \
         Granary__SiloName="bench-http-$RUN_ID" \
         Granary__Storage__Provider=Postgres \
-        Granary__Storage__Postgres__ConnectionString="$GRANARY_TEST_POSTGRES" \
+        Granary__Storage__Postgres__ConnectionString="$STORAGE_POSTGRES" \
         Granary__Reminders__Provider=Memory \
         Granary__Auth__SigningKey="$(head -c 32 /dev/urandom | base64)" \
         Granary__Http__AuthenticatedRequestsPerMinute=100000000 \
