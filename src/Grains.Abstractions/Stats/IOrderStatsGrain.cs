@@ -5,7 +5,11 @@ namespace Granary.Grains.Stats;
 /// <summary>Order figures of one organization (keyed by its id), updated by order grains on every transition.</summary>
 public interface IOrderStatsGrain : IGrainWithStringKey
 {
-    /// <summary>Records a transition; <paramref name="from"/> is null for a new order.</summary>
+    /// <summary>
+    /// Records a transition (<see cref="OrderTransition.From"/> is null for a new order); completes once it is stored.
+    /// Interleaves: transitions arriving while the state is being written share the next write.
+    /// </summary>
+    [AlwaysInterleave]
     Task Record(OrderTransition transition);
 
     [ReadOnly]

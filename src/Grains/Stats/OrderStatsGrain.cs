@@ -22,20 +22,76 @@ public sealed record OrderStatsState
     public List<string> RecentEventIds { get; init; } = [];
 }
 
-/// <summary>Per-organization order figures, kept up to date by order grains.</summary>
+/// <summary>
+/// Per-organization order figures, kept up to date by order grains. Every transition of every order of the
+/// organization lands here, so writes are coalesced: <see cref="Record"/> interleaves, applies its transition to the
+/// state at once and completes when a write that includes it is stored; while one write is in flight the transitions
+/// arriving meanwhile wait for the next, which stores them all. One organization is then not capped at one
+/// transition per storage round trip.
+/// </summary>
 public sealed class OrderStatsGrain([PersistentState("stats")] IPersistentState<OrderStatsState> stats) : Grain, IOrderStatsGrain
 {
     /// <summary>Days before today whose figures are kept (the daily summary reads yesterday's; a week leaves room for late ticks).</summary>
     private const int DaysKept = 7;
+
     private const int EventIdsKept = 200;
 
-    public async Task Record(OrderTransition transition)
+    private TaskCompletionSource? _nextWrite;
+    private TaskCompletionSource? _writing;
+
+    public Task Record(OrderTransition transition)
     {
         ArgumentNullException.ThrowIfNull(transition);
+        if (!Apply(transition))
+        {
+            // Already recorded: done once the write carrying it is stored.
+            return _nextWrite?.Task ?? _writing?.Task ?? Task.CompletedTask;
+        }
+        var next = _nextWrite ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_writing is null)
+        {
+            _ = WriteAllAsync();
+        }
+        return next.Task;
+    }
+
+    /// <summary>
+    /// Stores the state until no change is waiting: each write carries every transition applied before it started.
+    /// Runs in the activation's turns (it only resumes on its scheduler), one write at a time.
+    /// </summary>
+    private async Task WriteAllAsync()
+    {
+        while (_nextWrite is { } batch)
+        {
+            _nextWrite = null;
+            _writing = batch;
+            try
+            {
+                await stats.WriteStateAsync();
+                batch.TrySetResult();
+            }
+            catch (Exception exception)
+            {
+                // The runtime deactivates the activation after a failed write, and its state goes with it: the
+                // transitions of this write and of the one waiting are not stored (their callers log it).
+                batch.TrySetException(exception);
+                _nextWrite?.TrySetException(exception);
+                _nextWrite = null;
+            }
+            finally
+            {
+                _writing = null;
+            }
+        }
+    }
+
+    /// <summary>Applies a transition to the in-memory state; false when its event was recorded before.</summary>
+    private bool Apply(OrderTransition transition)
+    {
         var state = stats.State;
         if (state.RecentEventIds.Contains(transition.EventId))
         {
-            return;
+            return false;
         }
         var zone = Zone(transition.TimeZone);
         var createdDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(transition.CreatedAt, zone).DateTime);
@@ -77,7 +133,7 @@ public sealed class OrderStatsGrain([PersistentState("stats")] IPersistentState<
             StatusPerDay = statusPerDay,
             RecentEventIds = [.. state.RecentEventIds.Append(transition.EventId).TakeLast(EventIdsKept)],
         };
-        await stats.WriteStateAsync();
+        return true;
     }
 
     public Task<OrderStats> Get()
