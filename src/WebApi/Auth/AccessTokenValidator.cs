@@ -64,6 +64,10 @@ internal sealed class AccessTokenValidator
             _validated.Clear();
         }
         var identity = new ClaimsIdentity(result.ClaimsIdentity.Claims, AuthSchemes.Bearer, JwtRegisteredClaimNames.Sub, parameters.RoleClaimType);
+        if (string.IsNullOrEmpty(identity.Name))
+        {
+            return (null, "The access token names no user.");
+        }
         var caller = CallerPrincipal.ForUser(identity);
         var now = _time.GetUtcNow();
         var expires = new DateTimeOffset(DateTime.SpecifyKind(securityToken.ValidTo, DateTimeKind.Utc));
