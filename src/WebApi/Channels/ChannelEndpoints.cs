@@ -5,7 +5,6 @@ using Granary.Grains.Organizations;
 using Granary.Runtime;
 using Granary.WebApi.Auth;
 using Granary.WebApi.Http;
-using Granary.WebApi.Http.RateLimiting;
 using Granary.WebApi.Organizations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
@@ -23,7 +22,7 @@ internal static class ChannelEndpoints
 
     public static void MapChannels(IEndpointRouteBuilder app)
     {
-        var channels = app.MapGroup("/api/v1/orgs/{org}/channels").WithTags("Channels").RequireCaller().RequireRateLimit(RateLimitPolicy.PerCaller);
+        var channels = app.MapOrganizationGroup("/{org}/channels", "Channels");
         channels.MapPost("", Create).Validate<CreateChannelRequest>().WithName("CreateChannel")
             .WithSummary("Creates a channel (admin); the response is the only time its signing secret is shown.");
         channels.MapGet("", List).WithName("ListChannels").WithSummary("The organization's channels, without secrets.");

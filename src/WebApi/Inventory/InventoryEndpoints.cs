@@ -2,9 +2,7 @@ using System.Security.Claims;
 using Granary.Grains.Inventory;
 using Granary.Grains.Organizations;
 using Granary.Runtime;
-using Granary.WebApi.Auth;
 using Granary.WebApi.Http;
-using Granary.WebApi.Http.RateLimiting;
 using Granary.WebApi.Organizations;
 using Granary.WebApi.Queries;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,7 +17,7 @@ internal static class InventoryEndpoints
 {
     public static void MapInventory(IEndpointRouteBuilder app)
     {
-        var inventory = app.MapGroup("/api/v1/orgs/{org}/inventory").WithTags("Inventory").RequireCaller().RequireRateLimit(RateLimitPolicy.PerCaller);
+        var inventory = app.MapOrganizationGroup("/{org}/inventory", "Inventory");
         inventory.MapGet("/", List).WithName("ListInventory").WithSummary("Stock levels by SKU (cursor pagination).")
             .ProducesProblem(StatusCodes.Status501NotImplemented);
         inventory.MapGet("/{sku}", Get).WithName("GetStock").WithSummary("One SKU's stock.");

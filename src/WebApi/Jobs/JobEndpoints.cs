@@ -5,9 +5,7 @@ using Granary.Grains.Jobs;
 using Granary.Grains.Organizations;
 using Granary.Grains.Webhooks;
 using Granary.Runtime;
-using Granary.WebApi.Auth;
 using Granary.WebApi.Http;
-using Granary.WebApi.Http.RateLimiting;
 using Granary.WebApi.Organizations;
 using Granary.WebApi.Queries;
 using Granary.WebApi.Webhooks;
@@ -23,7 +21,7 @@ internal static partial class JobEndpoints
 {
     public static void MapJobs(IEndpointRouteBuilder app)
     {
-        var jobs = app.MapGroup("/api/v1/orgs/{org}/jobs").WithTags("Jobs").RequireCaller().RequireRateLimit(RateLimitPolicy.PerCaller);
+        var jobs = app.MapOrganizationGroup("/{org}/jobs", "Jobs");
         jobs.MapGet("", Summary).WithName("GetJobsSummary").WithSummary("Webhook deliveries and email jobs of the organization, counted per status.");
         jobs.MapGet("/dead", Dead).WithName("ListDeadJobs")
             .WithSummary("Dead-lettered jobs of one kind (kind=webhook, the default, or email), newest first; page with cursor.");

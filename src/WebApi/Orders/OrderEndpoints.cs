@@ -5,9 +5,7 @@ using System.Text.Json;
 using Granary.Grains.Orders;
 using Granary.Grains.Organizations;
 using Granary.Runtime;
-using Granary.WebApi.Auth;
 using Granary.WebApi.Http;
-using Granary.WebApi.Http.RateLimiting;
 using Granary.WebApi.Organizations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -25,7 +23,7 @@ internal static class OrderEndpoints
 
     public static void MapOrders(IEndpointRouteBuilder app)
     {
-        var orders = app.MapGroup("/api/v1/orgs/{org}/orders").WithTags("Orders").RequireCaller().RequireRateLimit(RateLimitPolicy.PerCaller);
+        var orders = app.MapOrganizationGroup("/{org}/orders", "Orders");
         orders.MapPost("/", Create).Validate<CreateOrderRequest>().WithName("CreateOrder")
             .WithSummary("Creates a pending order (member); needs an Idempotency-Key header.")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);

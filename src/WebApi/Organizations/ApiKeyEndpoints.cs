@@ -3,7 +3,6 @@ using Granary.Grains.Organizations;
 using Granary.Runtime;
 using Granary.WebApi.Auth;
 using Granary.WebApi.Http;
-using Granary.WebApi.Http.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Granary.WebApi.Organizations;
@@ -13,7 +12,7 @@ internal static class ApiKeyEndpoints
 {
     public static void MapApiKeys(IEndpointRouteBuilder app)
     {
-        var keys = app.MapGroup("/api/v1/orgs/{org}/api-keys").WithTags("API keys").RequireCaller().RequireRateLimit(RateLimitPolicy.PerCaller);
+        var keys = app.MapOrganizationGroup("/{org}/api-keys", "API keys");
         keys.MapPost("", Create).Validate<CreateApiKeyRequest>()
             .WithName("CreateApiKey").WithSummary("Creates an API key; the response is the only time its secret is shown.");
         keys.MapGet("", List).WithName("ListApiKeys").WithSummary("The organization's API keys, without secrets.");

@@ -4,7 +4,6 @@ using Granary.Grains.Users;
 using Granary.Runtime;
 using Granary.WebApi.Auth;
 using Granary.WebApi.Http;
-using Granary.WebApi.Http.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Granary.WebApi.Organizations;
@@ -17,7 +16,7 @@ internal static class MemberEndpoints
 {
     public static void MapMembers(IEndpointRouteBuilder app)
     {
-        var members = app.MapGroup("/api/v1/orgs/{org}/members").WithTags("Members").RequireCaller().RequireRateLimit(RateLimitPolicy.PerCaller);
+        var members = app.MapOrganizationGroup("/{org}/members", "Members");
         members.MapGet("", List).WithName("ListMembers").WithSummary("The organization's members and roles.");
         members.MapPost("", Add).Validate<AddMemberRequest>()
             .WithName("AddMember").WithSummary("Adds an existing user (admin; owner to add an owner).")

@@ -3,7 +3,6 @@ using Granary.Grains.Organizations;
 using Granary.Runtime;
 using Granary.WebApi.Auth;
 using Granary.WebApi.Http;
-using Granary.WebApi.Http.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Granary.WebApi.Organizations;
@@ -13,7 +12,7 @@ internal static class OrganizationEndpoints
 {
     public static void MapOrganizations(IEndpointRouteBuilder app)
     {
-        var orgs = app.MapGroup("/api/v1/orgs").WithTags("Organizations").RequireCaller().RequireRateLimit(RateLimitPolicy.PerCaller);
+        var orgs = app.MapOrganizationGroup("", "Organizations");
         orgs.MapPost("", Create).Validate<CreateOrganizationRequest>()
             .WithName("CreateOrganization").WithSummary("Creates an organization; the caller becomes its owner.")
             .ProducesProblem(StatusCodes.Status409Conflict);

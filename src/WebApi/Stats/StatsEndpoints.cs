@@ -2,8 +2,7 @@ using System.Security.Claims;
 using Granary.Grains.Organizations;
 using Granary.Grains.Stats;
 using Granary.Runtime;
-using Granary.WebApi.Auth;
-using Granary.WebApi.Http.RateLimiting;
+using Granary.WebApi.Http;
 using Granary.WebApi.Organizations;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -14,7 +13,7 @@ internal static class StatsEndpoints
 {
     public static void MapStats(IEndpointRouteBuilder app)
     {
-        var stats = app.MapGroup("/api/v1/orgs/{org}/stats").WithTags("Stats").RequireCaller().RequireRateLimit(RateLimitPolicy.PerCaller);
+        var stats = app.MapOrganizationGroup("/{org}/stats", "Stats");
         stats.MapGet("/", Get).WithName("GetStats").WithSummary("Orders by status, today's count and revenue (organization's time zone).");
     }
 

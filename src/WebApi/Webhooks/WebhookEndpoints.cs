@@ -4,9 +4,7 @@ using System.Text.RegularExpressions;
 using Granary.Grains.Organizations;
 using Granary.Grains.Webhooks;
 using Granary.Runtime;
-using Granary.WebApi.Auth;
 using Granary.WebApi.Http;
-using Granary.WebApi.Http.RateLimiting;
 using Granary.WebApi.Organizations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
@@ -40,7 +38,7 @@ internal static partial class WebhookEndpoints
 
     /// <summary>The route group every webhook endpoint shares: auth and rate limits set once.</summary>
     public static RouteGroupBuilder Group(IEndpointRouteBuilder app) =>
-        app.MapGroup("/api/v1/orgs/{org}/webhooks").WithTags("Webhooks").RequireCaller().RequireRateLimit(RateLimitPolicy.PerCaller);
+        app.MapOrganizationGroup("/{org}/webhooks", "Webhooks");
 
     public static async Task<Results<Created<WebhookEndpointWithSecretResponse>, ValidationProblem, ProblemHttpResult>> Create(
         string org, CreateWebhookRequest request, ClaimsPrincipal caller, IGrainFactory grains, IWebhookUrlCheck urls, CancellationToken cancellationToken)
