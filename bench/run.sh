@@ -19,11 +19,12 @@
 #            completion - first Start call)), p50/p99 of Start call -> first receipt, errors, and where
 #            the CPU went (bench, silos, postgres, redis), on one silo (the bench process: PostgreSQL
 #            storage, Redis reminders) and on three (+ two Release src/Silo processes).
-# http       one silo process (Release src/Silo, PostgreSQL storage, memory reminders) seeded through
-#            its API with 10,000 orders, then wrk on loopback: GET …/orders/{id} over the active order
-#            grains, POST …/orders, GET /health/live, and a framework-only Kestrel endpoint with a
-#            constant JSON body (bench/Http.Bench, same hosting defaults): the ceiling of this machine.
-#            Needs wrk (installed with apt-get when missing and running as root).
+# http       one silo process (Release src/Silo, PostgreSQL storage in a database of the run's own,
+#            memory reminders) seeded through its API with 10,000 orders, then wrk on loopback: GET
+#            …/orders/{id} over the active order grains in alternating rounds with a framework-only Kestrel
+#            endpoint answering constant JSON to the very same requests (bench/Http.Bench, same hosting
+#            defaults: the ceiling of this machine), then POST …/orders and diagnostics (see
+#            bench/http/run-http.sh). Needs wrk (installed with apt-get when missing and running as root).
 # Each prints a table, then one "name: value" line per figure so runs can be compared.
 #
 # For the PostgreSQL scenario (pg, or all) the local services are started with
