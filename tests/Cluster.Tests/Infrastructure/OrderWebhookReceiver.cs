@@ -1,11 +1,9 @@
-using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Granary.Testing.Http;
+using Granary.Testing.Webhooks;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Granary.Cluster.Tests.Infrastructure;
 
@@ -16,15 +14,13 @@ namespace Granary.Cluster.Tests.Infrastructure;
 /// </summary>
 internal sealed class OrderWebhookReceiver : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly object _lock = new();
     private readonly Dictionary<string, string?> _orderOfWebhook = new(StringComparer.Ordinal);
     private readonly HashSet<string> _orders = new(StringComparer.Ordinal);
     private int _requests;
     private int _invalid;
     private string? _firstInvalid;
-
-    private OrderWebhookReceiver(WebApplication app) => _app = app;
+    private WebApplication? _app;
 
     /// <summary>The URL to register as the endpoint.</summary>
     public string Url { get; private set; } = "";
@@ -81,22 +77,19 @@ internal sealed class OrderWebhookReceiver : IAsyncDisposable
 
     public static async Task<OrderWebhookReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var receiver = new OrderWebhookReceiver(app);
-        app.MapPost("/hook", receiver.HandleAsync);
-        await app.StartAsync();
-        receiver.Url = app.Urls.Single() + "/hook";
+        var receiver = new OrderWebhookReceiver();
+        var (app, baseUrl) = await LoopbackApp.StartAsync(routes => routes.MapPost("/hook", receiver.HandleAsync));
+        receiver._app = app;
+        receiver.Url = baseUrl + "/hook";
         return receiver;
     }
 
     public async ValueTask DisposeAsync()
     {
-        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await _app.StopAsync(bounded.Token);
-        await _app.DisposeAsync();
+        if (_app is not null)
+        {
+            await LoopbackApp.StopAsync(_app);
+        }
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -104,7 +97,7 @@ internal sealed class OrderWebhookReceiver : IAsyncDisposable
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync(context.RequestAborted);
         var id = context.Request.Headers["webhook-id"].ToString();
-        var valid = Verify(Secret, id, context.Request.Headers["webhook-timestamp"].ToString(), body, context.Request.Headers["webhook-signature"].ToString());
+        var valid = StandardWebhookSignature.Verify(Secret, id, context.Request.Headers["webhook-timestamp"].ToString(), body, context.Request.Headers["webhook-signature"].ToString());
         var orderId = OrderIdOf(body);
         lock (_lock)
         {
@@ -138,28 +131,5 @@ internal sealed class OrderWebhookReceiver : IAsyncDisposable
         {
             return null;
         }
-    }
-
-    /// <summary>
-    /// Standard Webhooks: some "v1,{base64 HMAC-SHA256(key, "{id}.{timestamp}.{body}")}" among the space-separated
-    /// signatures, the key being the base64 after "whsec_", and a timestamp within five minutes of now.
-    /// </summary>
-    private static bool Verify(string? secret, string id, string timestamp, string body, string signatures)
-    {
-        if (secret is null || !secret.StartsWith("whsec_", StringComparison.Ordinal) || id.Length == 0
-            || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            || Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - seconds) > 300)
-        {
-            return false;
-        }
-        var expected = HMACSHA256.HashData(Convert.FromBase64String(secret["whsec_".Length..]), Encoding.UTF8.GetBytes($"{id}.{timestamp}.{body}"));
-        return signatures.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(s =>
-            s.StartsWith("v1,", StringComparison.Ordinal) && CryptographicOperations.FixedTimeEquals(expected, Decode(s[3..])));
-    }
-
-    private static byte[] Decode(string base64)
-    {
-        var buffer = new byte[base64.Length];
-        return Convert.TryFromBase64String(base64, buffer, out var written) ? buffer[..written] : [];
     }
 }

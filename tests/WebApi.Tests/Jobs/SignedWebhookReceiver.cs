@@ -1,11 +1,9 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
+using Granary.Testing.Http;
+using Granary.Testing.Webhooks;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Granary.WebApi.Tests.Jobs;
 
@@ -16,10 +14,8 @@ namespace Granary.WebApi.Tests.Jobs;
 /// </summary>
 internal sealed class SignedWebhookReceiver : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private WebApplication? _app;
     private int _status = StatusCodes.Status200OK;
-
-    private SignedWebhookReceiver(WebApplication app) => _app = app;
 
     /// <summary>The URL to register as the endpoint.</summary>
     public string Url { get; private set; } = "";
@@ -38,14 +34,10 @@ internal sealed class SignedWebhookReceiver : IAsyncDisposable
 
     public static async Task<SignedWebhookReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var receiver = new SignedWebhookReceiver(app);
-        app.MapPost("/hook", receiver.HandleAsync);
-        await app.StartAsync();
-        receiver.Url = app.Urls.Single() + "/hook";
+        var receiver = new SignedWebhookReceiver();
+        var (app, baseUrl) = await LoopbackApp.StartAsync(routes => routes.MapPost("/hook", receiver.HandleAsync));
+        receiver._app = app;
+        receiver.Url = baseUrl + "/hook";
         return receiver;
     }
 
@@ -67,9 +59,10 @@ internal sealed class SignedWebhookReceiver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await _app.StopAsync(bounded.Token);
-        await _app.DisposeAsync();
+        if (_app is not null)
+        {
+            await LoopbackApp.StopAsync(_app);
+        }
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -80,32 +73,8 @@ internal sealed class SignedWebhookReceiver : IAsyncDisposable
         var timestamp = context.Request.Headers["webhook-timestamp"].ToString();
         var signature = context.Request.Headers["webhook-signature"].ToString();
         var status = Status;
-        Requests.Enqueue(new ReceivedRequest(id, timestamp, body, Verify(Secret, id, timestamp, body, signature), status));
+        Requests.Enqueue(new ReceivedRequest(id, timestamp, body, StandardWebhookSignature.Verify(Secret, id, timestamp, body, signature), status));
         context.Response.StatusCode = status;
-    }
-
-    /// <summary>
-    /// Standard Webhooks: some "v1,{base64 HMAC-SHA256(key, "{id}.{timestamp}.{body}")}" among the space-separated
-    /// signatures, the key being the base64 after "whsec_", and a timestamp within five minutes of now.
-    /// </summary>
-    public static bool Verify(string? secret, string id, string timestamp, string body, string signatures)
-    {
-        if (secret is null || !secret.StartsWith("whsec_", StringComparison.Ordinal)
-            || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            || Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - seconds) > 300)
-        {
-            return false;
-        }
-        var expected = HMACSHA256.HashData(Convert.FromBase64String(secret["whsec_".Length..]), Encoding.UTF8.GetBytes($"{id}.{timestamp}.{body}"));
-        return signatures.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(s =>
-            s.StartsWith("v1,", StringComparison.Ordinal)
-            && CryptographicOperations.FixedTimeEquals(expected, Decode(s[3..])));
-    }
-
-    private static byte[] Decode(string base64)
-    {
-        var buffer = new byte[base64.Length];
-        return Convert.TryFromBase64String(base64, buffer, out var written) ? buffer[..written] : [];
     }
 }
 

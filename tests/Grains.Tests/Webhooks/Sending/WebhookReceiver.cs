@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
+using Granary.Testing.Http;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Granary.Grains.Tests.Webhooks.Sending;
 
@@ -16,10 +15,8 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 {
     public static readonly string FailureBody = string.Concat(Enumerable.Repeat("internal error; ", 400));
 
-    private readonly WebApplication _app;
     private readonly CancellationTokenSource _stopping = new();
-
-    private WebhookReceiver(WebApplication app) => _app = app;
+    private WebApplication? _app;
 
     public ConcurrentQueue<ReceivedWebhook> Requests { get; } = new();
 
@@ -37,23 +34,20 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     public static async Task<WebhookReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var receiver = new WebhookReceiver(app);
-        app.MapPost("/{path}", receiver.Handle);
-        await app.StartAsync();
-        receiver.BaseUrl = app.Urls.Single();
+        var receiver = new WebhookReceiver();
+        var (app, baseUrl) = await LoopbackApp.StartAsync(routes => routes.MapPost("/{path}", receiver.Handle));
+        receiver._app = app;
+        receiver.BaseUrl = baseUrl;
         return receiver;
     }
 
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
-        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await _app.StopAsync(bounded.Token);
-        await _app.DisposeAsync();
+        if (_app is not null)
+        {
+            await LoopbackApp.StopAsync(_app);
+        }
         _stopping.Dispose();
     }
 
