@@ -53,6 +53,8 @@ internal sealed partial class ActivationData : IRequestTarget
         }
     }
 
+    public bool IsGone => State == ActivationState.Dead;
+
     /// <summary>Requests queued or running; the stateless worker pool uses it to pick the least busy worker.</summary>
     public int Load
     {

@@ -26,12 +26,13 @@ internal sealed class Catalog
     {
         if (_targets.TryGetValue(grainId, out var existing))
         {
-            if (existing is not ActivationData { State: ActivationState.Dead })
+            if (!existing.IsGone)
             {
                 return existing;
             }
-            // Dead but not yet removed by its own deactivation (it removes itself right after dying): take its place
-            // now instead of handing it out again, which would fail every retry of a call arriving in between.
+            // Gone but not yet removed by itself (a dead activation, or a worker pool whose last worker just left,
+            // remove themselves right after): take its place now instead of handing it out again, which would fail
+            // every retry of a call arriving in between.
             _targets.TryRemove(KeyValuePair.Create(grainId, existing));
         }
         if (_closed)

@@ -8,6 +8,12 @@ internal interface IRequestTarget
     /// <summary>Queues the request; false when the target is gone and the caller must look it up again.</summary>
     bool TryEnqueue(GrainRequest request);
 
+    /// <summary>
+    /// True once the target takes no more requests (a dead activation, a closed worker pool), possibly a moment before
+    /// it has removed itself from the catalog; the catalog then puts a new target in its place.
+    /// </summary>
+    bool IsGone { get; }
+
     /// <summary>Fails queued and running requests whose deadline passed.</summary>
     void ExpireRequests(long now);
 

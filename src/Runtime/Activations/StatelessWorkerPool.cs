@@ -35,6 +35,17 @@ internal sealed class StatelessWorkerPool : IRequestTarget
         }
     }
 
+    public bool IsGone
+    {
+        get
+        {
+            lock (_workers)
+            {
+                return _closed;
+            }
+        }
+    }
+
     public void Start()
     {
     }

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Granary.Runtime.Activations;
 using Granary.Runtime.Tests.Grains;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -36,6 +39,32 @@ public sealed class StatelessWorkerTests
         }
 
         Assert.Single(ids.Distinct());
+    }
+
+    [Fact]
+    public async Task APoolThatClosedButIsStillInTheCatalog_IsReplaced_SoCallsGoThrough()
+    {
+        await using var cluster = await ClusterFactory.StartAsync(new EventLog());
+        cluster.ServicesOf(cluster.Primary).GetRequiredService<WorkerGate>().Open();
+        var runtime = cluster.Primary.Runtime;
+        var info = runtime.Types.ForTypeName("worker")!;
+        var id = new GrainId("worker", "3");
+        var pool = runtime.Catalog.GetOrCreate(id, info);
+        await pool.DeactivateAsync(new DeactivationReason(DeactivationReasonCode.ActivationIdle, "test"));
+
+        // A pool closes when its last worker leaves and removes itself from the catalog just after; a call arriving
+        // in between (under load the closing thread can be preempted right there) found it closed every time it
+        // looked, and failed with "kept deactivating". Put the closed pool back to hold that moment still.
+        var targets = (ConcurrentDictionary<GrainId, IRequestTarget>)typeof(Catalog)
+            .GetField("_targets", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(runtime.Catalog)!;
+        targets[id] = pool;
+        Assert.True(pool.IsGone);
+
+        await cluster.GrainFactory.GetGrain<IWorkerGrain>(3).Work();
+
+        Assert.True(runtime.Catalog.TryGet(id, out var replacement));
+        Assert.NotSame(pool, replacement);
+        Assert.False(replacement.IsGone);
     }
 
     private static async Task WaitUntil(Func<bool> condition, string description)
