@@ -9,10 +9,11 @@ using NpgsqlTypes;
 namespace Granary.WebApi.Queries;
 
 /// <summary>Lists from PostgreSQL (payload is jsonb; <c>payload->>'field'</c> reads text).</summary>
-internal sealed class PostgresStateQueries(NpgsqlDataSource dataSource) : IStateQueries
+internal sealed partial class PostgresStateQueries(NpgsqlDataSource dataSource) : IStateQueries
 {
     private static readonly OrderListSql Sql = new(f => $"(payload->>'{f}')", p => "@" + p, "(payload - 'pendingEvents')::text");
     private static readonly JobListSql Jobs = new(f => $"(payload->>'{f}')", p => "@" + p, "(payload - 'payload')::text");
+    private static readonly string[] IndexNames = [.. IndexName().Matches(Sql.Indexes + Jobs.Indexes).Select(m => m.Groups[1].Value)];
     private readonly NpgsqlDataSource _dataSource = dataSource;
     private readonly SemaphoreSlim _indexLock = new(1, 1);
     private bool _indexed;
@@ -99,6 +100,17 @@ internal sealed class PostgresStateQueries(NpgsqlDataSource dataSource) : IState
     private static void Text(NpgsqlCommand command, string name, string? value) =>
         command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value });
 
+    private async Task<long> ExistingIndexesAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'granary_grain_state' AND indexname = ANY(@names)");
+        command.Parameters.Add(new NpgsqlParameter("names", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = IndexNames });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"CREATE INDEX IF NOT EXISTS (\w+)")]
+    private static partial System.Text.RegularExpressions.Regex IndexName();
+
     private async Task EnsureIndexesAsync(CancellationToken cancellationToken)
     {
         if (_indexed)
@@ -110,8 +122,14 @@ internal sealed class PostgresStateQueries(NpgsqlDataSource dataSource) : IState
         {
             if (!_indexed)
             {
-                await using var command = _dataSource.CreateCommand(Sql.Indexes + Jobs.Indexes);
-                await command.ExecuteNonQueryAsync(cancellationToken);
+                // CREATE INDEX takes a lock that stops every write to the table, even when the index exists (the
+                // lock comes before the existence check): ask the catalog first, so silos starting under load don't
+                // stall the writers of the running ones once the indexes are there.
+                if (await ExistingIndexesAsync(cancellationToken) < IndexNames.Length)
+                {
+                    await using var command = _dataSource.CreateCommand(Sql.Indexes + Jobs.Indexes);
+                    await command.ExecuteNonQueryAsync(cancellationToken);
+                }
                 _indexed = true;
             }
         }
