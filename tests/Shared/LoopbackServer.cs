@@ -7,12 +7,23 @@ namespace Granary.Testing.Http;
 
 /// <summary>
 /// A small Kestrel app on 127.0.0.1 and a free port, for the servers tests stand up in place of things outside the
-/// product (webhook receivers): no logging, routes mapped by the caller, stopped within five seconds.
+/// product (webhook receivers): no logging, routes mapped by the caller, stopped within five seconds on dispose.
 /// </summary>
-internal static class LoopbackApp
+internal sealed class LoopbackServer : IAsyncDisposable
 {
-    /// <summary>Starts the app with the routes <paramref name="map"/> adds; returns it with its base URL ("http://127.0.0.1:PORT").</summary>
-    public static async Task<(WebApplication App, string BaseUrl)> StartAsync(Action<IEndpointRouteBuilder> map)
+    private readonly WebApplication _app;
+
+    private LoopbackServer(WebApplication app)
+    {
+        _app = app;
+        BaseUrl = app.Urls.Single();
+    }
+
+    /// <summary>"http://127.0.0.1:PORT".</summary>
+    public string BaseUrl { get; }
+
+    /// <summary>Starts a server with the routes <paramref name="map"/> adds.</summary>
+    public static async Task<LoopbackServer> StartAsync(Action<IEndpointRouteBuilder> map)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -20,14 +31,14 @@ internal static class LoopbackApp
         var app = builder.Build();
         map(app);
         await app.StartAsync();
-        return (app, app.Urls.Single());
+        return new LoopbackServer(app);
     }
 
     /// <summary>Stops (waiting at most five seconds for requests in flight) and disposes the app.</summary>
-    public static async Task StopAsync(WebApplication app)
+    public async ValueTask DisposeAsync()
     {
         using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await app.StopAsync(bounded.Token);
-        await app.DisposeAsync();
+        await _app.StopAsync(bounded.Token);
+        await _app.DisposeAsync();
     }
 }

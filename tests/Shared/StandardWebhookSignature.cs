@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Http;
 
 namespace Granary.Testing.Webhooks;
 
@@ -11,6 +12,16 @@ namespace Granary.Testing.Webhooks;
 /// </summary>
 internal static class StandardWebhookSignature
 {
+    /// <summary>Reads a delivery's body and webhook headers and checks its signature against <paramref name="secret"/>.</summary>
+    public static async Task<SignedDelivery> ReadAsync(HttpRequest request, string? secret, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync(cancellationToken);
+        var id = request.Headers["webhook-id"].ToString();
+        var timestamp = request.Headers["webhook-timestamp"].ToString();
+        return new SignedDelivery(id, timestamp, body, Verify(secret, id, timestamp, body, request.Headers["webhook-signature"].ToString()));
+    }
+
     public static bool Verify(string? secret, string id, string timestamp, string body, string signatures)
     {
         if (secret is null || !secret.StartsWith("whsec_", StringComparison.Ordinal) || id.Length == 0
@@ -30,3 +41,6 @@ internal static class StandardWebhookSignature
         return Convert.TryFromBase64String(base64, buffer, out var written) ? buffer[..written] : [];
     }
 }
+
+/// <summary>A webhook delivery as a receiver got it, and whether its signature held.</summary>
+internal sealed record SignedDelivery(string WebhookId, string Timestamp, string Body, bool SignatureValid);

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Granary.Testing.Http;
 using Granary.Testing.Webhooks;
@@ -20,7 +19,7 @@ internal sealed class OrderWebhookReceiver : IAsyncDisposable
     private int _requests;
     private int _invalid;
     private string? _firstInvalid;
-    private WebApplication? _app;
+    private LoopbackServer? _server;
 
     /// <summary>The URL to register as the endpoint.</summary>
     public string Url { get; private set; } = "";
@@ -78,26 +77,17 @@ internal sealed class OrderWebhookReceiver : IAsyncDisposable
     public static async Task<OrderWebhookReceiver> StartAsync()
     {
         var receiver = new OrderWebhookReceiver();
-        var (app, baseUrl) = await LoopbackApp.StartAsync(routes => routes.MapPost("/hook", receiver.HandleAsync));
-        receiver._app = app;
-        receiver.Url = baseUrl + "/hook";
+        receiver._server = await LoopbackServer.StartAsync(routes => routes.MapPost("/hook", receiver.HandleAsync));
+        receiver.Url = receiver._server.BaseUrl + "/hook";
         return receiver;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await LoopbackApp.StopAsync(_app);
-        }
-    }
+    public ValueTask DisposeAsync() => _server?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     private async Task HandleAsync(HttpContext context)
     {
-        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
-        var body = await reader.ReadToEndAsync(context.RequestAborted);
-        var id = context.Request.Headers["webhook-id"].ToString();
-        var valid = StandardWebhookSignature.Verify(Secret, id, context.Request.Headers["webhook-timestamp"].ToString(), body, context.Request.Headers["webhook-signature"].ToString());
+        var delivery = await StandardWebhookSignature.ReadAsync(context.Request, Secret, context.RequestAborted);
+        var (id, body, valid) = (delivery.WebhookId, delivery.Body, delivery.SignatureValid);
         var orderId = OrderIdOf(body);
         lock (_lock)
         {

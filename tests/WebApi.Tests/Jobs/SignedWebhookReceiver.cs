@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using Granary.Testing.Http;
 using Granary.Testing.Webhooks;
 using Microsoft.AspNetCore.Builder;
@@ -14,7 +13,7 @@ namespace Granary.WebApi.Tests.Jobs;
 /// </summary>
 internal sealed class SignedWebhookReceiver : IAsyncDisposable
 {
-    private WebApplication? _app;
+    private LoopbackServer? _server;
     private int _status = StatusCodes.Status200OK;
 
     /// <summary>The URL to register as the endpoint.</summary>
@@ -35,9 +34,8 @@ internal sealed class SignedWebhookReceiver : IAsyncDisposable
     public static async Task<SignedWebhookReceiver> StartAsync()
     {
         var receiver = new SignedWebhookReceiver();
-        var (app, baseUrl) = await LoopbackApp.StartAsync(routes => routes.MapPost("/hook", receiver.HandleAsync));
-        receiver._app = app;
-        receiver.Url = baseUrl + "/hook";
+        receiver._server = await LoopbackServer.StartAsync(routes => routes.MapPost("/hook", receiver.HandleAsync));
+        receiver.Url = receiver._server.BaseUrl + "/hook";
         return receiver;
     }
 
@@ -57,23 +55,13 @@ internal sealed class SignedWebhookReceiver : IAsyncDisposable
         return [.. Requests];
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await LoopbackApp.StopAsync(_app);
-        }
-    }
+    public ValueTask DisposeAsync() => _server?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     private async Task HandleAsync(HttpContext context)
     {
-        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
-        var body = await reader.ReadToEndAsync(context.RequestAborted);
-        var id = context.Request.Headers["webhook-id"].ToString();
-        var timestamp = context.Request.Headers["webhook-timestamp"].ToString();
-        var signature = context.Request.Headers["webhook-signature"].ToString();
+        var delivery = await StandardWebhookSignature.ReadAsync(context.Request, Secret, context.RequestAborted);
         var status = Status;
-        Requests.Enqueue(new ReceivedRequest(id, timestamp, body, StandardWebhookSignature.Verify(Secret, id, timestamp, body, signature), status));
+        Requests.Enqueue(new ReceivedRequest(delivery.WebhookId, delivery.Timestamp, delivery.Body, delivery.SignatureValid, status));
         context.Response.StatusCode = status;
     }
 }

@@ -16,7 +16,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     public static readonly string FailureBody = string.Concat(Enumerable.Repeat("internal error; ", 400));
 
     private readonly CancellationTokenSource _stopping = new();
-    private WebApplication? _app;
+    private LoopbackServer? _server;
 
     public ConcurrentQueue<ReceivedWebhook> Requests { get; } = new();
 
@@ -35,18 +35,17 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     public static async Task<WebhookReceiver> StartAsync()
     {
         var receiver = new WebhookReceiver();
-        var (app, baseUrl) = await LoopbackApp.StartAsync(routes => routes.MapPost("/{path}", receiver.Handle));
-        receiver._app = app;
-        receiver.BaseUrl = baseUrl;
+        receiver._server = await LoopbackServer.StartAsync(routes => routes.MapPost("/{path}", receiver.Handle));
+        receiver.BaseUrl = receiver._server.BaseUrl;
         return receiver;
     }
 
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
-        if (_app is not null)
+        if (_server is not null)
         {
-            await LoopbackApp.StopAsync(_app);
+            await _server.DisposeAsync();
         }
         _stopping.Dispose();
     }
