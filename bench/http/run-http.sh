@@ -239,18 +239,25 @@ export BENCH_TOKEN BENCH_ORG BENCH_IDS="$WORK/seed/order-ids.txt" BENCH_BODY="$W
 # ---------------------------------------------------------------- measurements
 declare -A RPS P50 P99 ERRORS SERVER_CPU WRK_CPU OTHER_CPU
 
+# warm_up <name> <base url> <script> <seconds> [BENCH_PATH [BENCH_AUTH]]: load nobody measures.
+warm_up() {
+    local name="$1" url="$2" script="$3" seconds="$4"
+    export BENCH_PATH="${5:-}" BENCH_AUTH="${6:-0}" BENCH_RUN="$RUN_ID-$1-warmup"
+    log "$name: warm-up ${seconds}s (wrk -t$THREADS -c$CONNECTIONS) ..."
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 5s -s "$script" "$url" >"$WORK/wrk-$name-warmup.out" 2>&1 &
+    WRK_PID=$!
+    wait "$WRK_PID" || die "wrk warm-up of $name failed: $(cat "$WORK/wrk-$name-warmup.out")"
+    WRK_PID=""
+}
+
 # run_wrk <name> <server pid> <base url> <script> <seconds> <warm-up seconds, 0 for none> [BENCH_PATH [BENCH_AUTH]]
 run_wrk() {
     local name="$1" pid="$2" url="$3" script="$4" duration="$5" warmup="$6" out="$WORK/wrk-$1.out" line
     local cpu0 cpu1 wcpu0 wcpu1 mcpu0 mcpu1
-    export BENCH_PATH="${7:-}" BENCH_AUTH="${8:-0}"
     if ((warmup > 0)); then
-        export BENCH_RUN="$RUN_ID-$name-warmup"
-        log "$name: warm-up ${warmup}s (wrk -t$THREADS -c$CONNECTIONS) ..."
-        wrk -t"$THREADS" -c"$CONNECTIONS" -d"${warmup}s" --timeout 5s -s "$script" "$url" >"$WORK/wrk-$name-warmup.out" 2>&1 &
-        WRK_PID=$!
-        wait "$WRK_PID" || die "wrk warm-up of $name failed: $(cat "$WORK/wrk-$name-warmup.out")"
+        warm_up "$name" "$url" "$script" "$warmup" "${7:-}" "${8:-0}"
     fi
+    export BENCH_PATH="${7:-}" BENCH_AUTH="${8:-0}"
     log "$name: ${duration}s (wrk -t$THREADS -c$CONNECTIONS) ..."
     export BENCH_RUN="$RUN_ID-$name"
     cpu0="$(cpu_seconds "$pid")"
@@ -285,17 +292,8 @@ SILO_URL="http://127.0.0.1:$SILO_PORT"
 LOAD_BEFORE="$(cut -d ' ' -f 1 /proc/loadavg)"
 CONST_URL="http://127.0.0.1:$CONST_PORT"
 # The compared pair: warmed up, then alternating rounds.
-warm_up() {
-    local name="$1" url="$2" script="$3"
-    export BENCH_PATH="${4:-}" BENCH_AUTH="${5:-0}" BENCH_RUN="$RUN_ID-$1-warmup"
-    log "$name: warm-up ${WARMUP}s (wrk -t$THREADS -c$CONNECTIONS) ..."
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 5s -s "$script" "$url" >"$WORK/wrk-$name-warmup.out" 2>&1 &
-    WRK_PID=$!
-    wait "$WRK_PID" || die "wrk warm-up of $name failed: $(cat "$WORK/wrk-$name-warmup.out")"
-    WRK_PID=""
-}
-warm_up kestrel_const "$CONST_URL" bench/http/get_order.lua
-warm_up get_order "$SILO_URL" bench/http/get_order.lua
+warm_up kestrel_const "$CONST_URL" bench/http/get_order.lua "$WARMUP"
+warm_up get_order "$SILO_URL" bench/http/get_order.lua "$WARMUP"
 ROUND_RATIOS=()
 for ((round = 1; round <= ROUNDS; round++)); do
     run_wrk "kestrel_const_r$round" "$CONST_PID" "$CONST_URL" bench/http/get_order.lua "$DURATION" 0
