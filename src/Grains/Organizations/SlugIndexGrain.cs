@@ -16,17 +16,11 @@ public sealed class SlugIndexGrain([PersistentState("slug")] IPersistentState<Sl
     public async Task<bool> Claim(string organizationId)
     {
         ArgumentException.ThrowIfNullOrEmpty(organizationId);
-        if (index.State.OrganizationId is { } owner)
+        var decision = await UniqueClaim.DecideAsync(index.State.OrganizationId, index.State.ClaimedAt, organizationId, TimeProvider.GetUtcNow(),
+            async owner => await GrainFactory.GetGrain<IOrganizationGrain>(owner).Get() is not null);
+        if (decision != ClaimDecision.Take)
         {
-            if (owner == organizationId)
-            {
-                return true;
-            }
-            if (!UniqueClaim.MayBeOrphaned(index.State.ClaimedAt, TimeProvider.GetUtcNow())
-                || await GrainFactory.GetGrain<IOrganizationGrain>(owner).Get() is not null)
-            {
-                return false;
-            }
+            return decision == ClaimDecision.AlreadyHeld;
         }
         index.State.OrganizationId = organizationId;
         index.State.ClaimedAt = TimeProvider.GetUtcNow();

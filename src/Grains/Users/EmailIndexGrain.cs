@@ -16,17 +16,11 @@ public sealed class EmailIndexGrain([PersistentState("email")] IPersistentState<
     public async Task<bool> Claim(string userId)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
-        if (index.State.UserId is { } owner)
+        var decision = await UniqueClaim.DecideAsync(index.State.UserId, index.State.ClaimedAt, userId, TimeProvider.GetUtcNow(),
+            async owner => await GrainFactory.GetGrain<IUserGrain>(owner).GetProfile() is not null);
+        if (decision != ClaimDecision.Take)
         {
-            if (owner == userId)
-            {
-                return true;
-            }
-            if (!UniqueClaim.MayBeOrphaned(index.State.ClaimedAt, TimeProvider.GetUtcNow())
-                || await GrainFactory.GetGrain<IUserGrain>(owner).GetProfile() is not null)
-            {
-                return false;
-            }
+            return decision == ClaimDecision.AlreadyHeld;
         }
         index.State.UserId = userId;
         index.State.ClaimedAt = TimeProvider.GetUtcNow();
