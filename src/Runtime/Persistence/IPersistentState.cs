@@ -26,7 +26,10 @@ public interface IPersistentState<TState>
     /// </summary>
     Task WriteStateAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes the stored record (conditional on the etag) and resets <see cref="State"/> to its default.</summary>
+    /// <summary>
+    /// Deletes the stored record (conditional on the etag) and resets <see cref="State"/> to its default. Like a failed
+    /// write, a failed clear deactivates the activation.
+    /// </summary>
     Task ClearStateAsync(CancellationToken cancellationToken = default);
 }
 

@@ -45,17 +45,9 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IActiv
         {
             Etag = await _storage.WriteAsync(_activation.Id, _stateName, json, Etag, cancellationToken);
         }
-        catch (InconsistentStateException)
-        {
-            _activation.Deactivate(new DeactivationReason(DeactivationReasonCode.InconsistentState, $"state '{_stateName}' changed in storage since it was read"));
-            throw;
-        }
         catch (Exception exception)
         {
-            // The state in memory may now differ from what is stored (and whether the write landed is unknown): a later
-            // call must not take it for stored, e.g. an idempotency check that would acknowledge what was never
-            // written. The next call starts from the stored state.
-            _activation.Deactivate(new DeactivationReason(DeactivationReasonCode.InconsistentState, $"writing state '{_stateName}' failed: {exception.Message}"));
+            DeactivateAfterFailed("writing", exception);
             throw;
         }
     }
@@ -66,12 +58,22 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IActiv
         {
             await _storage.ClearAsync(_activation.Id, _stateName, Etag, cancellationToken);
         }
-        catch (InconsistentStateException)
+        catch (Exception exception)
         {
-            _activation.Deactivate(new DeactivationReason(DeactivationReasonCode.InconsistentState, $"state '{_stateName}' changed in storage since it was read"));
+            DeactivateAfterFailed("clearing", exception);
             throw;
         }
         Etag = null;
         _state = GrainStateSerializer.CreateDefault<TState>();
     }
+
+    /// <summary>
+    /// After a failed write or clear the state in memory may differ from what is stored (a newer etag, or an outcome
+    /// nobody knows): a later call must not take it for stored, e.g. an idempotency check that would acknowledge what
+    /// was never written. The activation goes, and the next call starts from the stored state.
+    /// </summary>
+    private void DeactivateAfterFailed(string operation, Exception exception) =>
+        _activation.Deactivate(new DeactivationReason(DeactivationReasonCode.InconsistentState, exception is InconsistentStateException
+            ? $"state '{_stateName}' changed in storage since it was read"
+            : $"{operation} state '{_stateName}' failed: {exception.Message}"));
 }
