@@ -20,13 +20,13 @@ internal sealed class RedisAdmin : IAsyncDisposable
         var clients = (await Server.ClientListAsync()).Where(c => c.Name == clientName).ToList();
         foreach (var client in clients)
         {
-            await Server.ClientKillAsync(client.Address);
+            await Server.ClientKillAsync(client.Address!);
         }
         return clients.Count;
     }
 
     /// <summary>How many connections are subscribed to <paramref name="channel"/> (PUBSUB NUMSUB).</summary>
-    public Task<long> SubscribersAsync(string channel) => Server.SubscriptionSubscriberCountAsync(channel);
+    public Task<long> SubscribersAsync(string channel) => Server.SubscriptionSubscriberCountAsync(RedisChannel.Literal(channel));
 
     /// <summary>Deletes the keys matching <paramref name="pattern"/>, in a script: 1.2.6 pages SCAN synchronously.</summary>
     public async Task DeleteKeysAsync(string pattern) =>

@@ -40,7 +40,7 @@ public sealed class RedisMembershipTableTests : MembershipTableContractTests
         try
         {
             var published = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-            await connection.GetSubscriber().SubscribeAsync($"{_prefix}:{ClusterId}:membership:changed", (_, message) => published.TrySetResult((string)message!));
+            await connection.GetSubscriber().SubscribeAsync(RedisChannel.Literal($"{_prefix}:{ClusterId}:membership:changed"), (_, message) => published.TrySetResult((string)message!));
             var now = await Table.GetServerTimeAsync(None);
             var entry = Entry(Address(1), SiloStatus.ShuttingDown, now) with { HttpPort = 8080, Suspicions = [new Suspicion(Address(2), now.AddMilliseconds(-3))] };
 
