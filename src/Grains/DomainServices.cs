@@ -4,12 +4,13 @@ using Granary.Grains.Jobs;
 using Granary.Grains.Scheduling;
 using Granary.Grains.Webhooks;
 using Granary.Grains.Webhooks.Sending;
+using Granary.ReadModel;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Granary.Grains;
 
-/// <summary>Services the domain's grains need beside the runtime: webhook sending, email, event hand-over, scheduled jobs.</summary>
+/// <summary>Services the domain's grains need beside the runtime: webhook sending, email, event hand-over, scheduled jobs, the read model.</summary>
 public static class DomainServices
 {
     /// <summary>Registers them from the <c>Granary</c> configuration section (sub-sections Webhooks, Email, Events and Jobs).</summary>
@@ -23,6 +24,9 @@ public static class DomainServices
         services.AddWebhookSending();
         services.AddEmailJobs();
         services.AddGranaryScheduling(granary.GetSection("Jobs"));
+
+        // A host with SQL storage registered its read model first (AddReadModel); otherwise there is none to keep.
+        services.AddReadModel(_ => ReadModelDatabase.None);
         return services;
     }
 }

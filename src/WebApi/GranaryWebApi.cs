@@ -29,7 +29,6 @@ public static class GranaryWebApi
         services.AddHostedService<SigningKeyCheck>();
 
         services.AddApiProblems();
-        services.AddStateQueries();
         services.AddSingleton<Webhooks.IWebhookUrlCheck, Webhooks.WebhookUrlCheck>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));

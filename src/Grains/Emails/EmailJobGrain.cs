@@ -1,5 +1,6 @@
 using System.Net.Mail;
 using Granary.Grains.Jobs;
+using Granary.ReadModel;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,15 +18,24 @@ namespace Granary.Grains.Emails;
 ///   Retry() on Dead: attempt in a new run of the schedule; on Succeeded: nothing, an email is never sent twice.
 /// </code>
 /// The reminder is registered before the write that announces it, so a crash between the two leaves a tick that
-/// finds nothing to do rather than a retrying job nobody wakes.
+/// finds nothing to do rather than a retrying job nobody wakes. Its list row is kept as <see cref="ReadModelGrain"/> says.
 /// </summary>
 public sealed class EmailJobGrain(
     [PersistentState("email")] IPersistentState<EmailJobState> job,
     IOptionsMonitor<EmailOptions> options,
     JobMetrics metrics,
-    ILogger<EmailJobGrain> logger) : Grain, IEmailJobGrain, IRemindable
+    IReadModelWriter views,
+    ILogger<EmailJobGrain> logger) : ReadModelGrain, IEmailJobGrain, IRemindable
 {
     public const string RetryReminder = "email-retry";
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (job.State.Created)
+        {
+            await views.WriteEmailJobAsync(job.State.ToInfo(), job.State.Revision, cancellationToken);
+        }
+    }
 
     public async Task<EmailJobInfo> Enqueue(EmailRequest request)
     {
@@ -114,8 +124,7 @@ public sealed class EmailJobGrain(
         {
             await RegisterOrUpdateReminder(RetryReminder, delay);
             var retrying = state with { Status = JobStatus.Retrying, NextAttemptAt = now + delay };
-            job.State = retrying;
-            await job.WriteStateAsync();
+            await Store(retrying);
             metrics.Reached(JobKind.Email, JobStatus.Retrying);
             EmailLog.Retrying(logger, GetPrimaryKeyString(), retrying.Template, retrying.AttemptCount, now + delay, error);
             return retrying.ToInfo();
@@ -123,12 +132,19 @@ public sealed class EmailJobGrain(
         return await Finish(state with { Status = JobStatus.Dead });
     }
 
+    /// <summary>Writes the state as the next revision, then its list row.</summary>
+    private async Task Store(EmailJobState state)
+    {
+        job.State = state with { Revision = job.State.Revision + 1 };
+        await job.WriteStateAsync();
+        await WriteRowAsync(() => views.WriteEmailJobAsync(job.State.ToInfo(), job.State.Revision));
+    }
+
     /// <summary>Stores a final state (Succeeded or Dead), then drops the retry reminder an earlier failure left.</summary>
     private async Task<EmailJobInfo> Finish(EmailJobState state)
     {
         var hadReminder = job.State.Created && job.State.Status == JobStatus.Retrying;
-        job.State = state;
-        await job.WriteStateAsync();
+        await Store(state);
 
         var key = GetPrimaryKeyString();
         if (state.Status == JobStatus.Succeeded)

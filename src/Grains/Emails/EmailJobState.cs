@@ -3,13 +3,15 @@ using Granary.Grains.Jobs;
 namespace Granary.Grains.Emails;
 
 /// <summary>
-/// The stored shape of an email job (state "email"). The SQL lists and the jobs summary read <c>organizationId</c>,
-/// <c>status</c> (by name) and <c>createdAt</c> straight from this JSON, so renaming them means changing those queries.
-/// The rendered message is kept so that every attempt sends the same text; it is never logged.
+/// The stored shape of an email job (state "email"); lists and the jobs summary read its read-model row. The rendered
+/// message is kept so that every attempt sends the same text; it is never logged.
 /// </summary>
 public sealed record EmailJobState
 {
     public bool Created { get; init; }
+
+    /// <summary>Counts the state writes (the read-model row's revision).</summary>
+    public long Revision { get; init; }
 
     public string Id { get; init; } = "";
 

@@ -1,13 +1,14 @@
 using Granary.Grains.Inventory;
+using Granary.ReadModel;
 
 namespace Granary.Grains.Inventory;
 
-/// <summary>
-/// The stored shape of one SKU. <see cref="Reserved"/> and <see cref="Available"/> are written too (read-only
-/// properties serialize) so that the SQL list can read them without recomputing.
-/// </summary>
+/// <summary>The stored shape of one SKU; the stock list reads its read-model row (src/ReadModel).</summary>
 public sealed record InventoryState
 {
+    /// <summary>Counts the state writes (the read-model row's revision).</summary>
+    public long Revision { get; init; }
+
     public string OrganizationId { get; init; } = "";
 
     public string Sku { get; init; } = "";
@@ -23,9 +24,22 @@ public sealed record InventoryState
     public DateTimeOffset? UpdatedAt { get; init; }
 }
 
-/// <summary>One SKU of one organization. Non-reentrant: concurrent reservations run one after another.</summary>
-public sealed class InventoryGrain([PersistentState("inventory")] IPersistentState<InventoryState> inventory) : Grain, IInventoryGrain
+/// <summary>
+/// One SKU of one organization. Non-reentrant: concurrent reservations run one after another. Its stock-list row is
+/// kept as <see cref="ReadModelGrain"/> says.
+/// </summary>
+public sealed class InventoryGrain(
+    [PersistentState("inventory")] IPersistentState<InventoryState> inventory,
+    IReadModelWriter views) : ReadModelGrain, IInventoryGrain
 {
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (inventory.RecordExists)
+        {
+            await views.WriteStockAsync(SplitKey().OrganizationId, Level(), inventory.State.Revision, cancellationToken);
+        }
+    }
+
     public Task<StockLevel> SetOnHand(int quantity) => Apply(stock => stock.SetOnHand(quantity));
 
     public Task<StockLevel> Adjust(int delta, string reason) => Apply(stock => stock.Adjust(delta));
@@ -66,6 +80,7 @@ public sealed class InventoryGrain([PersistentState("inventory")] IPersistentSta
         var (organizationId, sku) = SplitKey();
         inventory.State = state with
         {
+            Revision = state.Revision + 1,
             OrganizationId = organizationId,
             Sku = sku,
             OnHand = stock.OnHand,
@@ -73,6 +88,7 @@ public sealed class InventoryGrain([PersistentState("inventory")] IPersistentSta
             UpdatedAt = TimeProvider.GetUtcNow(),
         };
         await inventory.WriteStateAsync();
+        await WriteRowAsync(() => views.WriteStockAsync(organizationId, Level(), inventory.State.Revision));
     }
 
     private StockLevel Level()

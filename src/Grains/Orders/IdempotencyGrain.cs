@@ -1,8 +1,13 @@
+using Granary.ReadModel;
+
 namespace Granary.Grains.Orders;
 
 /// <summary>The stored shape of one Idempotency-Key.</summary>
 public sealed record IdempotencyState
 {
+    /// <summary>Counts the state writes (the read-model row's revision).</summary>
+    public long Revision { get; init; }
+
     public string BodyHash { get; init; } = "";
 
     /// <summary>Chosen on the first call, before the order exists, so a retry after a crash creates the same order.</summary>
@@ -14,9 +19,22 @@ public sealed record IdempotencyState
     public DateTimeOffset CreatedAt { get; init; }
 }
 
-/// <summary>One Idempotency-Key of one organization, keyed "{orgId}/{key}".</summary>
-public sealed class IdempotencyGrain([PersistentState("idempotency")] IPersistentState<IdempotencyState> record) : Grain, IIdempotencyGrain
+/// <summary>
+/// One Idempotency-Key of one organization, keyed "{orgId}/{key}". Its row in the read model tells the clean-up sweep
+/// when the key was first used; it is kept as <see cref="ReadModelGrain"/> says.
+/// </summary>
+public sealed class IdempotencyGrain(
+    [PersistentState("idempotency")] IPersistentState<IdempotencyState> record,
+    IReadModelWriter views) : ReadModelGrain, IIdempotencyGrain
 {
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (record.RecordExists)
+        {
+            await views.WriteIdempotencyRecordAsync(GetPrimaryKeyString(), record.State.CreatedAt, record.State.Revision, cancellationToken);
+        }
+    }
+
     public async Task<IdempotentCreateResult> CreateOrder(string bodyHash, CreateOrder command)
     {
         ArgumentException.ThrowIfNullOrEmpty(bodyHash);
@@ -33,14 +51,14 @@ public sealed class IdempotencyGrain([PersistentState("idempotency")] IPersisten
         if (!created)
         {
             record.State = new IdempotencyState { BodyHash = bodyHash, OrderId = Guid.NewGuid().ToString("N"), CreatedAt = TimeProvider.GetUtcNow() };
-            await record.WriteStateAsync();
+            await Store();
         }
 
         // Create is idempotent on the order grain, so finishing a call that crashed half-way creates nothing twice.
         var organizationId = GetPrimaryKeyString().Split('/', 2)[0];
         var snapshot = await GrainFactory.GetGrain<IOrderGrain>(OrderKey.For(organizationId, record.State.OrderId)).Create(command);
         record.State = record.State with { FirstResponse = snapshot };
-        await record.WriteStateAsync();
+        await Store();
         return new IdempotentCreateResult(created ? IdempotentOutcome.Replayed : IdempotentOutcome.Created, snapshot);
     }
 
@@ -48,8 +66,18 @@ public sealed class IdempotencyGrain([PersistentState("idempotency")] IPersisten
     {
         if (record.RecordExists && record.State.CreatedAt < createdBefore)
         {
+            var revision = record.State.Revision;
             await record.ClearStateAsync();
+            await WriteRowAsync(() => views.DeleteIdempotencyRecordAsync(GetPrimaryKeyString(), revision));
         }
         DeactivateOnIdle();
+    }
+
+    /// <summary>Writes the record as the next revision, then its row.</summary>
+    private async Task Store()
+    {
+        record.State = record.State with { Revision = record.State.Revision + 1 };
+        await record.WriteStateAsync();
+        await WriteRowAsync(() => views.WriteIdempotencyRecordAsync(GetPrimaryKeyString(), record.State.CreatedAt, record.State.Revision));
     }
 }

@@ -2,6 +2,7 @@ using Granary.Grains.Events;
 using Granary.Grains.Inventory;
 using Granary.Grains.Organizations;
 using Granary.Grains.Stats;
+using Granary.ReadModel;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,12 +14,13 @@ namespace Granary.Grains.Orders;
 /// emails) by <see cref="IOrderEventDispatcherGrain"/>, outside its own turn. While the outbox holds events, a
 /// periodic reminder (registered before the write that adds them) drives the hand-over again, so a crash between the
 /// transition and the hand-over loses nothing. A pending order carries a one-shot reminder that cancels it after the
-/// organization's AutoCancelMinutes.
+/// organization's AutoCancelMinutes. Its list row is kept as <see cref="ReadModelGrain"/> says.
 /// </summary>
 public sealed class OrderGrain(
     [PersistentState("order")] IPersistentState<OrderState> order,
     IOptions<EventOptions> events,
-    ILogger<OrderGrain> logger) : Grain, IOrderGrain, IRemindable
+    IReadModelWriter views,
+    ILogger<OrderGrain> logger) : ReadModelGrain, IOrderGrain, IRemindable
 {
     public const string AutoCancelReminder = "auto-cancel";
     public const string OutboxReminder = "outbox";
@@ -27,6 +29,14 @@ public sealed class OrderGrain(
     private bool _outboxReminderRegistered;
     private OrderState? _snapshotOf;
     private OrderSnapshot? _snapshot;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (order.State.Created)
+        {
+            await views.WriteOrderAsync(Snapshot(), order.State.Revision, cancellationToken);
+        }
+    }
 
     public async Task<OrderSnapshot> Create(CreateOrder command)
     {
@@ -53,7 +63,6 @@ public sealed class OrderGrain(
             Currency = command.Currency.ToUpperInvariant(),
             Total = command.Lines.Sum(l => l.Quantity * l.UnitPrice),
             Customer = command.Customer,
-            CustomerEmail = command.Customer.Email.Trim().ToLowerInvariant(),
             ShippingAddress = command.ShippingAddress,
             Channel = command.Channel,
             ExternalId = command.ExternalId,
@@ -132,7 +141,7 @@ public sealed class OrderGrain(
         {
             return;
         }
-        order.State = order.State with { PendingEvents = [.. order.State.PendingEvents.Where(e => !acked.Contains(e.Id))] };
+        order.State = order.State with { Revision = order.State.Revision + 1, PendingEvents = [.. order.State.PendingEvents.Where(e => !acked.Contains(e.Id))] };
         await order.WriteStateAsync();
         if (order.State.PendingEvents.Count == 0)
         {
@@ -212,7 +221,7 @@ public sealed class OrderGrain(
         }
     }
 
-    /// <summary>Writes the new state with its outbox event in one write, then updates the stats.</summary>
+    /// <summary>Writes the new state with its outbox event in one write, then updates the stats and the list row.</summary>
     private async Task<OrderSnapshot> Save(OrderState next, OrderStatus? from, string? eventType = null)
     {
         var now = TimeProvider.GetUtcNow();
@@ -226,7 +235,7 @@ public sealed class OrderGrain(
             await RegisterOrUpdateReminder(OutboxReminder, retry, retry);
             _outboxReminderRegistered = true;
         }
-        order.State = next with { PendingEvents = [.. next.PendingEvents, change] };
+        order.State = next with { Revision = next.Revision + 1, PendingEvents = [.. next.PendingEvents, change] };
         await order.WriteStateAsync();
         DispatchOutbox();
 
@@ -240,6 +249,7 @@ public sealed class OrderGrain(
             // The transition is stored; failing the caller now would invite a retry of a move already made.
             OrderLog.StatsFailed(logger, exception, next.OrganizationId, next.Id);
         }
+        await WriteRowAsync(() => views.WriteOrderAsync(snapshot, order.State.Revision));
         return snapshot;
     }
 

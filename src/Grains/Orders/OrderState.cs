@@ -2,14 +2,13 @@ using Granary.Grains.Orders;
 
 namespace Granary.Grains.Orders;
 
-/// <summary>
-/// The stored shape of an order. The SQL lists read <c>organizationId</c>, <c>status</c>, <c>channel</c>,
-/// <c>customerEmail</c> and <c>createdAt</c> straight from this JSON (see src/WebApi/Queries), so renaming them
-/// means changing the queries and their indexes.
-/// </summary>
+/// <summary>The stored shape of an order; lists read its read-model row (src/ReadModel), written after each state write.</summary>
 public sealed record OrderState
 {
     public bool Created { get; init; }
+
+    /// <summary>Counts the state writes; the read-model row carries it so an older write never replaces a newer one.</summary>
+    public long Revision { get; init; }
 
     public string Id { get; init; } = "";
 
@@ -24,9 +23,6 @@ public sealed record OrderState
     public decimal Total { get; init; }
 
     public Customer Customer { get; init; } = new("", null);
-
-    /// <summary>The customer's email in lower case, for the list filter.</summary>
-    public string CustomerEmail { get; init; } = "";
 
     public Address ShippingAddress { get; init; } = new("", null, "", null, "", "");
 

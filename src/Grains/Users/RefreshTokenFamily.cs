@@ -10,6 +10,9 @@ namespace Granary.Grains.Users;
 /// </summary>
 public sealed class RefreshTokenFamily
 {
+    /// <summary>Counts the state writes (the read-model row's revision).</summary>
+    public long Revision { get; set; }
+
     public string UserId { get; set; } = "";
 
     public string CurrentHash { get; set; } = "";

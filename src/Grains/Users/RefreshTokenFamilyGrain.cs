@@ -1,15 +1,31 @@
+using Granary.ReadModel;
+
 namespace Granary.Grains.Users;
 
-public sealed class RefreshTokenFamilyGrain([PersistentState("family")] IPersistentState<RefreshTokenFamily> family) : Grain, IRefreshTokenFamilyGrain
+/// <summary>
+/// One refresh-token family (see <see cref="RefreshTokenFamily"/>). Its row in the read model tells the clean-up
+/// sweep when the family expires or was revoked; it is kept as <see cref="ReadModelGrain"/> says.
+/// </summary>
+public sealed class RefreshTokenFamilyGrain(
+    [PersistentState("family")] IPersistentState<RefreshTokenFamily> family,
+    IReadModelWriter views) : ReadModelGrain, IRefreshTokenFamilyGrain
 {
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (family.RecordExists)
+        {
+            await views.WriteRefreshFamilyAsync(GetPrimaryKeyString(), family.State.Revoked, family.State.CurrentExpiresAt, family.State.Revision, cancellationToken);
+        }
+    }
+
     public async Task Start(string userId, string tokenHash, DateTimeOffset expiresAt)
     {
         if (family.State.UserId.Length > 0)
         {
             throw new InvalidOperationException("This refresh-token family has already started.");
         }
-        family.State = new RefreshTokenFamily { UserId = userId, CurrentHash = tokenHash, CurrentExpiresAt = expiresAt };
-        await family.WriteStateAsync();
+        family.State = new RefreshTokenFamily { UserId = userId, CurrentHash = tokenHash, CurrentExpiresAt = expiresAt, Revision = family.State.Revision };
+        await Store();
     }
 
     public async Task<RefreshResult> Rotate(string presentedHash, string nextHash, DateTimeOffset nextExpiresAt)
@@ -17,7 +33,7 @@ public sealed class RefreshTokenFamilyGrain([PersistentState("family")] IPersist
         var result = family.State.Rotate(presentedHash, nextHash, nextExpiresAt, TimeProvider.GetUtcNow());
         if (result.Status is RefreshStatus.Rotated or RefreshStatus.ReuseDetected)
         {
-            await family.WriteStateAsync();
+            await Store();
         }
         return result;
     }
@@ -27,7 +43,7 @@ public sealed class RefreshTokenFamilyGrain([PersistentState("family")] IPersist
         var revoked = family.State.Revoke(presentedHash);
         if (revoked)
         {
-            await family.WriteStateAsync();
+            await Store();
         }
         return revoked;
     }
@@ -36,8 +52,18 @@ public sealed class RefreshTokenFamilyGrain([PersistentState("family")] IPersist
     {
         if (family.RecordExists && (family.State.Revoked || now >= family.State.CurrentExpiresAt))
         {
+            var revision = family.State.Revision;
             await family.ClearStateAsync();
+            await WriteRowAsync(() => views.DeleteRefreshFamilyAsync(GetPrimaryKeyString(), revision));
         }
         DeactivateOnIdle();
+    }
+
+    /// <summary>Writes the family as the next revision, then its row.</summary>
+    private async Task Store()
+    {
+        family.State.Revision++;
+        await family.WriteStateAsync();
+        await WriteRowAsync(() => views.WriteRefreshFamilyAsync(GetPrimaryKeyString(), family.State.Revoked, family.State.CurrentExpiresAt, family.State.Revision));
     }
 }

@@ -1,4 +1,5 @@
 using Granary.Grains;
+using Granary.ReadModel;
 using Granary.Runtime.Hosting;
 
 namespace Granary.Silo.Hosting;
@@ -25,7 +26,9 @@ internal static class SiloHostBuilderExtensions
         });
 
         var granary = builder.Configuration.GetSection("Granary");
+        builder.Services.AddHostedService<SchemaStartup>();
         var silo = builder.Services.AddGranary(granary).AddGrains(GrainsAssembly.Assembly);
+        builder.Services.AddReadModel(granary);
         builder.Services.AddGranaryDomain(granary);
         foreach (var path in granary.GetSection("GrainAssemblies").Get<string[]>() ?? [])
         {

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Granary.Grains.Inventory;
 using Granary.Grains.Organizations;
+using Granary.ReadModel;
 using Granary.Runtime;
 using Granary.WebApi.Http;
 using Granary.WebApi.Organizations;
@@ -42,7 +43,7 @@ internal static class InventoryEndpoints
         {
             return ApiProblems.Invalid("limit", "limit must be between 1 and 200.");
         }
-        var queries = context.RequestServices.GetRequiredService<IStateQueries>();
+        var queries = context.RequestServices.GetRequiredService<IListQueries>();
         if (!queries.Supported)
         {
             return ListProblems.NeedsSql();

@@ -4,6 +4,7 @@ using Granary.Grains.Emails;
 using Granary.Grains.Jobs;
 using Granary.Grains.Organizations;
 using Granary.Grains.Webhooks;
+using Granary.ReadModel;
 using Granary.Runtime;
 using Granary.WebApi.Http;
 using Granary.WebApi.Organizations;
@@ -30,7 +31,7 @@ internal static partial class JobEndpoints
     }
 
     public static async Task<Results<Ok<JobsSummaryResponse>, ProblemHttpResult>> Summary(
-        string org, ClaimsPrincipal caller, IGrainFactory grains, IStateQueries queries, CancellationToken cancellationToken)
+        string org, ClaimsPrincipal caller, IGrainFactory grains, IListQueries queries, CancellationToken cancellationToken)
     {
         if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
         {
@@ -45,7 +46,7 @@ internal static partial class JobEndpoints
     }
 
     public static async Task<Results<Ok<WebhookDeliveryPageResponse>, Ok<EmailJobPageResponse>, ValidationProblem, ProblemHttpResult>> Dead(
-        string org, string? kind, string? cursor, int? limit, ClaimsPrincipal caller, IGrainFactory grains, IStateQueries queries, CancellationToken cancellationToken)
+        string org, string? kind, string? cursor, int? limit, ClaimsPrincipal caller, IGrainFactory grains, IListQueries queries, CancellationToken cancellationToken)
     {
         if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
         {

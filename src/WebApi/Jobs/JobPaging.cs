@@ -1,3 +1,4 @@
+using Granary.ReadModel;
 using Granary.WebApi.Http;
 using Granary.WebApi.Queries;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,9 +12,9 @@ internal static class JobPaging
     public const int MaxLimit = 200;
 
     /// <summary>A 400 naming cursor or limit, or null with the decoded cursor.</summary>
-    public static ValidationProblem? Problem(string? cursor, int? limit, out OrderCursor? after)
+    public static ValidationProblem? Problem(string? cursor, int? limit, out ListCursor? after)
     {
-        if (!Cursors.TryDecodeOrder(cursor, out after))
+        if (!Cursors.TryDecodeList(cursor, out after))
         {
             return ApiProblems.Invalid("cursor", "cursor is not a cursor this API returned.");
         }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Granary.Grains.Orders;
 using Granary.Grains.Organizations;
+using Granary.ReadModel;
 using Granary.Runtime;
 using Granary.WebApi.Http;
 using Granary.WebApi.Organizations;
@@ -9,7 +10,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Granary.WebApi.Orders;
 
-/// <summary><c>GET …/orders</c>: read from SQL (see <see cref="IStateQueries"/>), newest first, keyset cursor.</summary>
+/// <summary><c>GET …/orders</c>: read from the read model (see <see cref="IListQueries"/>), newest first, keyset cursor.</summary>
 internal static class OrderListEndpoint
 {
     public static async Task<Results<Ok<OrderPageResponse>, ValidationProblem, ProblemHttpResult>> List(
@@ -29,7 +30,7 @@ internal static class OrderListEndpoint
             }
             parsedStatus = value;
         }
-        if (!Cursors.TryDecodeOrder(cursor, out var after))
+        if (!Cursors.TryDecodeList(cursor, out var after))
         {
             return ApiProblems.Invalid("cursor", "cursor is not a cursor this API returned.");
         }
@@ -37,16 +38,14 @@ internal static class OrderListEndpoint
         {
             return ApiProblems.Invalid("limit", "limit must be between 1 and 200.");
         }
-        var queries = context.RequestServices.GetRequiredService<IStateQueries>();
+        var queries = context.RequestServices.GetRequiredService<IListQueries>();
         if (!queries.Supported)
         {
             return ListProblems.NeedsSql();
         }
-        var query = new OrderListQuery(org, parsedStatus?.ToString(), channel, createdFrom, createdTo, customerEmail?.Trim().ToLowerInvariant(), after, limit ?? 50);
+        var query = new OrderListQuery(org, parsedStatus, channel, createdFrom, createdTo, customerEmail?.Trim().ToLowerInvariant(), after, limit ?? 50);
         var page = await queries.ListOrdersAsync(query, cancellationToken);
-        var next = page.More && page.Items[^1] is { } last
-            ? Cursors.Encode(new OrderCursor(StateRows.TimeText(last.CreatedAt), OrderKey.For(org, last.Id)))
-            : null;
+        var next = page.Next is { } nextPage ? Cursors.Encode(nextPage) : null;
         return TypedResults.Ok(new OrderPageResponse([.. page.Items.Select(OrderResponse.From)], next));
     }
 }

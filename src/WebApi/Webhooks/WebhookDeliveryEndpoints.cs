@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Granary.Grains.Organizations;
 using Granary.Grains.Webhooks;
+using Granary.ReadModel;
 using Granary.Runtime;
 using Granary.WebApi.Http;
 using Granary.WebApi.Jobs;
@@ -28,7 +29,7 @@ internal static partial class WebhookDeliveryEndpoints
     }
 
     public static async Task<Results<Ok<WebhookDeliveryPageResponse>, ValidationProblem, ProblemHttpResult>> List(
-        string org, string id, string? status, string? cursor, int? limit, ClaimsPrincipal caller, IGrainFactory grains, IStateQueries queries,
+        string org, string id, string? status, string? cursor, int? limit, ClaimsPrincipal caller, IGrainFactory grains, IListQueries queries,
         CancellationToken cancellationToken)
     {
         if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Viewer) is ProblemHttpResult denied)

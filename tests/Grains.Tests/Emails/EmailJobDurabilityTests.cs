@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Granary.Grains.Emails;
 using Granary.Grains.Jobs;
 using Granary.Runtime.Testing;
@@ -48,35 +47,5 @@ public sealed class EmailJobDurabilityTests : IAsyncLifetime
         Assert.Equal(JobStatus.Succeeded, sent.Status);
         Assert.Equal(2, sent.AttemptCount);
         Assert.Equal("Order o-42 has shipped", Assert.Single(_sink.Messages).Subject);
-    }
-
-    [Fact]
-    public async Task StateRow_HasTheFieldsTheSqlListsRead()
-    {
-        _sink.RejectNext(1);
-        var retrying = await _cluster.GrainFactory.EmailJob("org1", "job1").Enqueue(Shipped());
-
-        using var row = JsonDocument.Parse(await ReadStateAsync("org1/job1"));
-
-        var state = row.RootElement;
-        Assert.Equal("org1", state.GetProperty("organizationId").GetString());
-        Assert.Equal("OrderShipped", state.GetProperty("template").GetString());
-        Assert.Equal("ada@example.com", state.GetProperty("to").GetString());
-        Assert.Equal("Retrying", state.GetProperty("status").GetString());
-        Assert.Equal(1, state.GetProperty("attemptCount").GetInt32());
-        Assert.Equal(retrying.LastError, state.GetProperty("lastError").GetString());
-        Assert.Equal(retrying.NextAttemptAt, state.GetProperty("nextAttemptAt").GetDateTimeOffset());
-        Assert.Equal(retrying.CreatedAt, state.GetProperty("createdAt").GetDateTimeOffset());
-        Assert.Equal(retrying.UpdatedAt, state.GetProperty("updatedAt").GetDateTimeOffset());
-    }
-
-    private async Task<string> ReadStateAsync(string key)
-    {
-        await using var connection = new SqliteConnection($"Data Source={Database}");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT payload FROM granary_grain_state WHERE grain_type = 'emailjob' AND grain_key = $key AND state_name = 'email'";
-        command.Parameters.AddWithValue("$key", key);
-        return (string?)await command.ExecuteScalarAsync() ?? throw new InvalidOperationException($"No state row for email job {key}.");
     }
 }

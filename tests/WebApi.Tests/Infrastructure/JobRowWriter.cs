@@ -1,59 +1,37 @@
-using System.Text.Json;
-using Granary.Runtime;
-using Granary.Runtime.Persistence;
+using Granary.Grains.Emails;
+using Granary.Grains.Jobs;
+using Granary.Grains.Webhooks;
+using Granary.ReadModel;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Granary.WebApi.Tests.Infrastructure;
 
 /// <summary>
-/// Writes job state rows straight into the silo's grain storage in the documented shape (camelCase, enums by name),
-/// as the delivery and email job grains store them, so the SQL lists can be tested on rows of known content.
+/// Writes job rows straight into the silo's read model, as the delivery and email job grains keep them, so the lists
+/// can be tested on rows of known content without running the jobs.
 /// </summary>
 public static class JobRowWriter
 {
-    public static async Task WriteDeliveryAsync(this ApiFactory factory, string org, string deliveryId, string endpointId, string status, DateTimeOffset createdAt, params object[] attempts)
+    public static Task WriteDeliveryAsync(this ApiFactory factory, string org, string deliveryId, string endpointId, string status, DateTimeOffset createdAt, params WebhookAttempt[] attempts)
     {
-        var row = new
-        {
-            organizationId = org,
-            endpointId,
-            eventId = "evt_" + deliveryId,
-            eventType = "order.created",
-            payload = """{"type":"order.created"}""",
-            status,
-            attemptCount = attempts.Length,
-            nextAttemptAt = status == "Retrying" ? createdAt.AddMinutes(5) : (DateTimeOffset?)null,
-            createdAt,
-            updatedAt = createdAt.AddSeconds(1),
-            attempts,
-        };
-        await WriteAsync(factory, new GrainId("webhookdelivery", $"{org}/{deliveryId}"), "delivery", row);
+        var parsed = Enum.Parse<JobStatus>(status);
+        var delivery = new WebhookDeliveryInfo(
+            deliveryId, org, endpointId, "evt_" + deliveryId, "order.created", parsed, attempts.Length,
+            parsed == JobStatus.Retrying ? createdAt.AddMinutes(5) : null, createdAt, createdAt.AddSeconds(1), attempts);
+        return Writer(factory).WriteDeliveryAsync(delivery, revision: 1);
     }
 
-    public static object Attempt(int number, DateTimeOffset at, string outcome, int? statusCode, string? responseBody, string? error = null) =>
-        new { number, at, outcome, statusCode, latencyMs = 12.5, responseBody, error };
+    public static WebhookAttempt Attempt(int number, DateTimeOffset at, string outcome, int? statusCode, string? responseBody, string? error = null) =>
+        new(number, at, Enum.Parse<WebhookSendOutcome>(outcome), statusCode, 12.5, responseBody, error);
 
-    public static async Task WriteEmailJobAsync(this ApiFactory factory, string org, string jobId, string status, DateTimeOffset createdAt)
+    public static Task WriteEmailJobAsync(this ApiFactory factory, string org, string jobId, string status, DateTimeOffset createdAt)
     {
-        var row = new
-        {
-            organizationId = org,
-            template = "WebhookEndpointDisabled",
-            to = "owner@example.com",
-            subject = "A webhook endpoint was disabled",
-            status,
-            attemptCount = status == "Pending" ? 0 : 1,
-            lastError = status == "Dead" ? "SMTP is not configured" : null,
-            nextAttemptAt = (DateTimeOffset?)null,
-            createdAt,
-            updatedAt = createdAt.AddSeconds(1),
-        };
-        await WriteAsync(factory, new GrainId("emailjob", $"{org}/{jobId}"), "email", row);
+        var parsed = Enum.Parse<JobStatus>(status);
+        var job = new EmailJobInfo(
+            jobId, org, EmailTemplate.WebhookEndpointDisabled, "owner@example.com", "A webhook endpoint was disabled", parsed,
+            parsed == JobStatus.Pending ? 0 : 1, parsed == JobStatus.Dead ? "SMTP is not configured" : null, null, createdAt, createdAt.AddSeconds(1));
+        return Writer(factory).WriteEmailJobAsync(job, revision: 1);
     }
 
-    private static async Task WriteAsync(ApiFactory factory, GrainId id, string stateName, object row)
-    {
-        var storage = factory.Services.GetRequiredKeyedService<IGrainStorage>("Default");
-        await storage.WriteAsync(id, stateName, JsonSerializer.Serialize(row), etag: null, CancellationToken.None);
-    }
+    private static IReadModelWriter Writer(ApiFactory factory) => factory.Services.GetRequiredService<IReadModelWriter>();
 }

@@ -2,19 +2,21 @@ using Granary.Grains;
 using Granary.Grains.Orders;
 using Granary.Grains.Scheduling;
 using Granary.Grains.Users;
+using Granary.Persistence;
+using Granary.ReadModel;
 using Granary.Runtime;
 using Granary.Runtime.Testing;
-using Granary.WebApi.Queries;
 using Granary.WebApi.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Granary.WebApi.Tests.Scheduling;
 
 /// <summary>
 /// The hourly maintenance sweep on real SQL storage: expired idempotency records and expired or revoked refresh-token
-/// families are forgotten, fresh ones stay. On PostgreSQL the test has a database of its own: the sweep reads the whole
-/// state table, and the shared test database holds every other test's (and earlier runs') rows, among them revoked
+/// families are forgotten, fresh ones stay. On PostgreSQL the test has a database of its own: the sweep reads every
+/// record row, and the shared test database holds every other test's (and earlier runs') rows, among them revoked
 /// families the sweep would forget under those tests' feet, and so many that the sweep's pace would depend on them.
 /// </summary>
 public sealed class MaintenanceSweepTests : IAsyncLifetime
@@ -51,7 +53,7 @@ public sealed class MaintenanceSweepTests : IAsyncLifetime
 
     [Fact]
     public Task Sweep_ForgetsExpiredRecordsAndKeepsFreshOnes_OnSqlite() =>
-        SweepForgetsExpiredAndKeepsFresh(TestStorage.Sqlite(Path.Combine(_directory, "granary.db")), new()
+        SweepForgetsExpiredAndKeepsFresh(TestStorage.Sqlite(Path.Combine(_directory, "granary.db")), StorageDialect.Sqlite, SqliteDatabase.ConnectionString(Path.Combine(_directory, "granary.db")), new()
         {
             ["Granary:Storage:Provider"] = "Sqlite",
             ["Granary:Storage:Sqlite:Path"] = Path.Combine(_directory, "granary.db"),
@@ -61,15 +63,17 @@ public sealed class MaintenanceSweepTests : IAsyncLifetime
     public async Task Sweep_ForgetsExpiredRecordsAndKeepsFreshOnes_OnPostgres()
     {
         _database = await ScratchDatabase.CreateAsync();
-        await SweepForgetsExpiredAndKeepsFresh(TestStorage.Postgres(_database.ConnectionString), new()
+        await SweepForgetsExpiredAndKeepsFresh(TestStorage.Postgres(_database.ConnectionString), StorageDialect.Postgres, _database.ConnectionString, new()
         {
             ["Granary:Storage:Provider"] = "Postgres",
             ["Granary:Storage:Postgres:ConnectionString"] = _database.ConnectionString,
         });
     }
 
-    private async Task SweepForgetsExpiredAndKeepsFresh(TestStorage storage, Dictionary<string, string?> settings)
+    private async Task SweepForgetsExpiredAndKeepsFresh(TestStorage storage, StorageDialect dialect, string connectionString, Dictionary<string, string?> settings)
     {
+        // As the silo does at start: the read model's tables, which the sweep reads, come with the schema.
+        await new SchemaMigrator(dialect, connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
         await StartAsync(storage, settings);
         var oldKey = Grains.GetGrain<IIdempotencyGrain>($"org-{_run}/old");
         var expired = Grains.GetGrain<IRefreshTokenFamilyGrain>($"expired-{_run}");
@@ -119,8 +123,8 @@ public sealed class MaintenanceSweepTests : IAsyncLifetime
             },
             ConfigureServices = services =>
             {
+                services.AddReadModel(configuration.GetSection("Granary"));
                 services.AddGranaryDomain(configuration.GetSection("Granary"));
-                services.AddSingleton(ExpiredRecords.Create(configuration));
             },
         });
     }

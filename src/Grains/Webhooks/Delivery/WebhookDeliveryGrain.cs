@@ -1,4 +1,5 @@
 using Granary.Grains.Jobs;
+using Granary.ReadModel;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,17 +11,26 @@ namespace Granary.Grains.Webhooks.Delivery;
 /// <em>before</em> that write, so a crash at any point leaves either nothing (the event's outbox still holds it and
 /// hands it over again) or a stored delivery with its reminder. 2xx succeeds; 410, a refused address or a deleted or
 /// disabled endpoint dead-letters at once; anything else retries on <see cref="WebhookOptions.Schedule"/> and
-/// dead-letters after the last attempt.
+/// dead-letters after the last attempt. Its delivery-log row is kept as <see cref="ReadModelGrain"/> says.
 /// </summary>
 [CollectionAgeLimit(Minutes = 5)]
 public sealed class WebhookDeliveryGrain(
     [PersistentState("delivery")] IPersistentState<WebhookDeliveryState> delivery,
     IOptions<WebhookOptions> options,
     JobMetrics metrics,
-    ILogger<WebhookDeliveryGrain> logger) : Grain, IWebhookDeliveryGrain, IRemindable
+    IReadModelWriter views,
+    ILogger<WebhookDeliveryGrain> logger) : ReadModelGrain, IWebhookDeliveryGrain, IRemindable
 {
     public const string RetryReminder = "retry";
     public const int MaxLoggedAttempts = 20;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (delivery.State.Created)
+        {
+            await views.WriteDeliveryAsync(delivery.State.ToInfo(), delivery.State.Revision, cancellationToken);
+        }
+    }
 
     public async Task<WebhookDeliveryInfo> Start(NewWebhookDelivery request)
     {
@@ -113,6 +123,7 @@ public sealed class WebhookDeliveryGrain(
         log.Add(new WebhookAttempt(attempts, now, result.Outcome, result.StatusCode, result.LatencyMs, result.ResponseBody, result.Error));
         delivery.State = state with
         {
+            Revision = state.Revision + 1,
             Status = status,
             AttemptCount = attempts,
             ScheduleAttempts = scheduleAttempts,
@@ -136,6 +147,7 @@ public sealed class WebhookDeliveryGrain(
                 DeliveryLog.DeadLettered(logger, state.Id, state.EndpointId, attempts, result.StatusCode, result.Error);
                 break;
         }
+        await WriteRowAsync(() => views.WriteDeliveryAsync(delivery.State.ToInfo(), delivery.State.Revision));
         return delivery.State.ToInfo();
     }
 

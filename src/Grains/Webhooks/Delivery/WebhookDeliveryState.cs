@@ -3,13 +3,15 @@ using Granary.Grains.Jobs;
 namespace Granary.Grains.Webhooks.Delivery;
 
 /// <summary>
-/// The stored shape of a delivery (grain type <c>webhookdelivery</c>, state <c>delivery</c>). The delivery log and
-/// the jobs summary read <c>organizationId</c>, <c>endpointId</c>, <c>status</c> and <c>createdAt</c> straight from
-/// this JSON (src/WebApi/Queries): renaming them means changing those queries.
+/// The stored shape of a delivery (grain type <c>webhookdelivery</c>, state <c>delivery</c>); the delivery log and
+/// the jobs summary read its read-model row.
 /// </summary>
 public sealed record WebhookDeliveryState
 {
     public bool Created { get; init; }
+
+    /// <summary>Counts the state writes (the read-model row's revision).</summary>
+    public long Revision { get; init; }
 
     public string Id { get; init; } = "";
 

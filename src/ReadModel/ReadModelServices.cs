@@ -1,0 +1,27 @@
+using Granary.Grains.Scheduling;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Granary.ReadModel;
+
+/// <summary>
+/// Registers the read model: its writer (for grains), the lists and the clean-up sweep's queries. The first
+/// registration wins, so a host registers its database before the domain's fallback (none) applies.
+/// </summary>
+public static class ReadModelServices
+{
+    /// <summary>The read model in the grain storage's database, from the <c>Granary</c> section (<c>Storage:Provider</c> and its settings).</summary>
+    public static IServiceCollection AddReadModel(this IServiceCollection services, IConfiguration granary) =>
+        services.AddReadModel(_ => ReadModelDatabase.From(granary));
+
+    /// <summary>The read model in the given database (<see cref="ReadModelDatabase.None"/>: no lists, nothing written).</summary>
+    public static IServiceCollection AddReadModel(this IServiceCollection services, Func<IServiceProvider, ReadModelDatabase> database)
+    {
+        services.TryAddSingleton(database);
+        services.TryAddSingleton<IReadModelWriter, ReadModelWriter>();
+        services.TryAddSingleton<IListQueries, ListQueries>();
+        services.TryAddSingleton<IExpiredRecords, ExpiredRecordQueries>();
+        return services;
+    }
+}

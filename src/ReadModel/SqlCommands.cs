@@ -1,0 +1,40 @@
+using System.Data;
+using System.Data.Common;
+
+namespace Granary.ReadModel;
+
+/// <summary>
+/// Typed parameters for statements that run unchanged on PostgreSQL and SQLite: both take <c>@name</c>, and a typed
+/// null lets PostgreSQL infer <c>@x IS NULL</c>. Times are stored as microseconds since the Unix epoch (UTC), so
+/// ordering and ranges are integer comparisons in both dialects.
+/// </summary>
+internal static class SqlCommands
+{
+    public static DbCommand Create(DbConnection connection, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command;
+    }
+
+    public static DbCommand Text(this DbCommand command, string name, string? value) => command.Add(name, DbType.String, value);
+
+    public static DbCommand Long(this DbCommand command, string name, long? value) => command.Add(name, DbType.Int64, value);
+
+    public static DbCommand Int(this DbCommand command, string name, int value) => command.Add(name, DbType.Int32, value);
+
+    public static DbCommand Time(this DbCommand command, string name, DateTimeOffset? value) => command.Long(name, value is { } time ? Micros(time) : null);
+
+    /// <summary>Microseconds since the Unix epoch; the stored form of every time in the read model.</summary>
+    public static long Micros(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+
+    private static DbCommand Add(this DbCommand command, string name, DbType type, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.DbType = type;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+        return command;
+    }
+}

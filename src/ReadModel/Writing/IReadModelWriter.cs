@@ -1,0 +1,35 @@
+using Granary.Grains.Emails;
+using Granary.Grains.Inventory;
+using Granary.Grains.Orders;
+using Granary.Grains.Webhooks;
+
+namespace Granary.ReadModel;
+
+/// <summary>
+/// What grains call after each state write so that lists, job counts and the clean-up sweep can read SQL rows
+/// instead of grain state. <c>revision</c> is the grain's write counter: a row is replaced only by a higher one, so a
+/// late or repeated write never moves a row back. Grains call it before answering (a 2xx is in the next list) and
+/// again when they activate (a write lost between the state and the row is repaired).
+/// </summary>
+public interface IReadModelWriter
+{
+    Task WriteOrderAsync(OrderSnapshot order, long revision, CancellationToken cancellationToken = default);
+
+    Task WriteStockAsync(string organizationId, StockLevel stock, long revision, CancellationToken cancellationToken = default);
+
+    Task WriteDeliveryAsync(WebhookDeliveryInfo delivery, long revision, CancellationToken cancellationToken = default);
+
+    Task WriteEmailJobAsync(EmailJobInfo job, long revision, CancellationToken cancellationToken = default);
+
+    /// <summary>An Idempotency-Key record (grain key "{orgId}/{key}") for the clean-up sweep.</summary>
+    Task WriteIdempotencyRecordAsync(string grainKey, DateTimeOffset createdAt, long revision, CancellationToken cancellationToken = default);
+
+    /// <summary>A refresh-token family (grain key = family id) for the clean-up sweep.</summary>
+    Task WriteRefreshFamilyAsync(string grainKey, bool revoked, DateTimeOffset expiresAt, long revision, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the record's row unless a newer revision wrote it.</summary>
+    Task DeleteIdempotencyRecordAsync(string grainKey, long revision, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the family's row unless a newer revision wrote it.</summary>
+    Task DeleteRefreshFamilyAsync(string grainKey, long revision, CancellationToken cancellationToken = default);
+}

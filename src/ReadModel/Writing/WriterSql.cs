@@ -1,0 +1,62 @@
+namespace Granary.ReadModel;
+
+/// <summary>
+/// The writers' statements (PostgreSQL and SQLite both read <c>INSERT … ON CONFLICT … DO UPDATE … WHERE</c>): the
+/// update applies only when the incoming revision is newer, so a row never goes back.
+/// </summary>
+internal static class WriterSql
+{
+    public const string Order = """
+        INSERT INTO granary_order_list (grain_key, organization_id, status, channel, customer_email, created_at, revision, document)
+        VALUES (@key, @org, @status, @channel, @email, @created, @revision, @document)
+        ON CONFLICT (grain_key) DO UPDATE SET
+            organization_id = excluded.organization_id, status = excluded.status, channel = excluded.channel,
+            customer_email = excluded.customer_email, created_at = excluded.created_at, revision = excluded.revision,
+            document = excluded.document
+        WHERE granary_order_list.revision < excluded.revision
+        """;
+
+    public const string Stock = """
+        INSERT INTO granary_stock_list (organization_id, sku, on_hand, reserved, revision)
+        VALUES (@org, @sku, @onHand, @reserved, @revision)
+        ON CONFLICT (organization_id, sku) DO UPDATE SET
+            on_hand = excluded.on_hand, reserved = excluded.reserved, revision = excluded.revision
+        WHERE granary_stock_list.revision < excluded.revision
+        """;
+
+    public const string Delivery = """
+        INSERT INTO granary_webhook_delivery_list (grain_key, organization_id, endpoint_id, status, created_at, revision, document)
+        VALUES (@key, @org, @endpoint, @status, @created, @revision, @document)
+        ON CONFLICT (grain_key) DO UPDATE SET
+            organization_id = excluded.organization_id, endpoint_id = excluded.endpoint_id, status = excluded.status,
+            created_at = excluded.created_at, revision = excluded.revision, document = excluded.document
+        WHERE granary_webhook_delivery_list.revision < excluded.revision
+        """;
+
+    public const string EmailJob = """
+        INSERT INTO granary_email_job_list (grain_key, organization_id, status, created_at, revision, document)
+        VALUES (@key, @org, @status, @created, @revision, @document)
+        ON CONFLICT (grain_key) DO UPDATE SET
+            organization_id = excluded.organization_id, status = excluded.status, created_at = excluded.created_at,
+            revision = excluded.revision, document = excluded.document
+        WHERE granary_email_job_list.revision < excluded.revision
+        """;
+
+    public const string IdempotencyRecord = """
+        INSERT INTO granary_idempotency_records (grain_key, created_at, revision)
+        VALUES (@key, @created, @revision)
+        ON CONFLICT (grain_key) DO UPDATE SET created_at = excluded.created_at, revision = excluded.revision
+        WHERE granary_idempotency_records.revision < excluded.revision
+        """;
+
+    public const string RefreshFamily = """
+        INSERT INTO granary_refresh_families (grain_key, revoked, expires_at, revision)
+        VALUES (@key, @revoked, @expires, @revision)
+        ON CONFLICT (grain_key) DO UPDATE SET revoked = excluded.revoked, expires_at = excluded.expires_at, revision = excluded.revision
+        WHERE granary_refresh_families.revision < excluded.revision
+        """;
+
+    public const string DeleteIdempotencyRecord = "DELETE FROM granary_idempotency_records WHERE grain_key = @key AND revision <= @revision";
+
+    public const string DeleteRefreshFamily = "DELETE FROM granary_refresh_families WHERE grain_key = @key AND revision <= @revision";
+}

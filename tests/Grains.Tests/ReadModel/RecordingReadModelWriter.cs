@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using Granary.Grains.Emails;
+using Granary.Grains.Inventory;
+using Granary.Grains.Orders;
+using Granary.Grains.Webhooks;
+using Granary.ReadModel;
+
+namespace Granary.Grains.Tests.ReadModel;
+
+/// <summary>
+/// Records every read-model write a grain makes, as (kind, key, revision, what it carried); can fail the next writes
+/// to show what a grain does when its row can't be written.
+/// </summary>
+internal sealed class RecordingReadModelWriter : IReadModelWriter
+{
+    private int _failures;
+
+    public ConcurrentQueue<RowWrite> Writes { get; } = new();
+
+    /// <summary>The next <paramref name="count"/> writes throw (after being recorded as failed).</summary>
+    public void FailNext(int count) => Interlocked.Exchange(ref _failures, count);
+
+    public IReadOnlyList<RowWrite> Of(string kind, string key) => [.. Writes.Where(w => w.Kind == kind && w.Key == key)];
+
+    public Task WriteOrderAsync(OrderSnapshot order, long revision, CancellationToken cancellationToken = default) =>
+        Record("order", OrderKey.For(order.OrganizationId, order.Id), revision, order.Status.ToString());
+
+    public Task WriteStockAsync(string organizationId, StockLevel stock, long revision, CancellationToken cancellationToken = default) =>
+        Record("stock", InventoryKey.For(organizationId, stock.Sku), revision, $"{stock.OnHand}/{stock.Reserved}");
+
+    public Task WriteDeliveryAsync(WebhookDeliveryInfo delivery, long revision, CancellationToken cancellationToken = default) =>
+        Record("delivery", WebhookDeliveryKey.For(delivery.OrganizationId, delivery.Id), revision, delivery.Status.ToString());
+
+    public Task WriteEmailJobAsync(EmailJobInfo job, long revision, CancellationToken cancellationToken = default) =>
+        Record("email", EmailJobKey.For(job.OrganizationId, job.Id), revision, job.Status.ToString());
+
+    public Task WriteIdempotencyRecordAsync(string grainKey, DateTimeOffset createdAt, long revision, CancellationToken cancellationToken = default) =>
+        Record("idempotency", grainKey, revision, "written");
+
+    public Task WriteRefreshFamilyAsync(string grainKey, bool revoked, DateTimeOffset expiresAt, long revision, CancellationToken cancellationToken = default) =>
+        Record("family", grainKey, revision, revoked ? "revoked" : "live");
+
+    public Task DeleteIdempotencyRecordAsync(string grainKey, long revision, CancellationToken cancellationToken = default) =>
+        Record("idempotency", grainKey, revision, "deleted");
+
+    public Task DeleteRefreshFamilyAsync(string grainKey, long revision, CancellationToken cancellationToken = default) =>
+        Record("family", grainKey, revision, "deleted");
+
+    private Task Record(string kind, string key, long revision, string value)
+    {
+        var failed = Interlocked.Decrement(ref _failures) >= 0;
+        Writes.Enqueue(new RowWrite(kind, key, revision, value, failed));
+        return failed ? Task.FromException(new InvalidOperationException($"The {kind} row of {key} could not be written (test).")) : Task.CompletedTask;
+    }
+}
+
+/// <summary>One write to the read model; <see cref="Failed"/> when the recorder made it fail.</summary>
+internal sealed record RowWrite(string Kind, string Key, long Revision, string Value, bool Failed);

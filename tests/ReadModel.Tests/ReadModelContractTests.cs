@@ -1,0 +1,177 @@
+using Granary.Grains.Emails;
+using Granary.Grains.Inventory;
+using Granary.Grains.Jobs;
+using Granary.Grains.Orders;
+using Granary.Grains.Webhooks;
+
+namespace Granary.ReadModel.Tests;
+
+/// <summary>
+/// What the read model promises, on every database it runs on: rows only move to a higher revision, lists come in
+/// their documented order with cursors that neither skip nor repeat, filters select exactly, and the clean-up sweep
+/// finds exactly the expired records.
+/// </summary>
+public abstract class ReadModelContractTests(DatabaseFixture fixture)
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+    private readonly IReadModelWriter _writer = new ReadModelWriter(fixture.Database);
+    private readonly IListQueries _lists = new ListQueries(fixture.Database);
+    private readonly string _org = "org" + Guid.NewGuid().ToString("N")[..12];
+
+    [Fact]
+    public async Task OrderRow_AnOlderRevision_NeverReplacesANewerOne()
+    {
+        var order = Order("o1", T0);
+        await _writer.WriteOrderAsync(order with { Status = OrderStatus.Confirmed }, revision: 2);
+        await _writer.WriteOrderAsync(order with { Status = OrderStatus.Pending }, revision: 1);
+
+        var page = await ListOrders();
+        Assert.Equal(OrderStatus.Confirmed, Assert.Single(page.Items).Status);
+    }
+
+    [Fact]
+    public async Task OrderRow_ANewerRevision_ReplacesTheRow_AndTheSameRevisionAgainChangesNothing()
+    {
+        var order = Order("o1", T0);
+        await _writer.WriteOrderAsync(order, revision: 1);
+        await _writer.WriteOrderAsync(order with { Status = OrderStatus.Shipped, TrackingNumber = "TRK-1" }, revision: 2);
+        await _writer.WriteOrderAsync(order with { Status = OrderStatus.Cancelled }, revision: 2);
+
+        var row = Assert.Single((await ListOrders()).Items);
+        Assert.Equal(OrderStatus.Shipped, row.Status);
+        Assert.Equal("TRK-1", row.TrackingNumber);
+    }
+
+    [Fact]
+    public async Task Orders_ComeNewestFirst_TiesByKeyDescending_AndCursorsNeitherSkipNorRepeat()
+    {
+        // Five orders, three of them created in the same microsecond: the key breaks the tie.
+        string[] ids = ["a", "b", "c", "d", "e"];
+        DateTimeOffset[] created = [T0, T0.AddMinutes(1), T0.AddMinutes(1), T0.AddMinutes(1), T0.AddMinutes(2)];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            await _writer.WriteOrderAsync(Order(ids[i], created[i]), revision: 1);
+        }
+
+        var seen = new List<string>();
+        ListCursor? after = null;
+        var pages = 0;
+        do
+        {
+            var page = await _lists.ListOrdersAsync(Query() with { After = after, Limit = 2 }, CancellationToken.None);
+            seen.AddRange(page.Items.Select(o => o.Id));
+            after = page.Next;
+            pages++;
+        }
+        while (after is not null && pages < 10);
+
+        Assert.Equal(["e", "d", "c", "b", "a"], seen);
+        Assert.Equal(3, pages);
+    }
+
+    [Fact]
+    public async Task Orders_FilterByStatusChannelEmailAndCreatedRange()
+    {
+        await _writer.WriteOrderAsync(Order("p1", T0) with { Channel = "shop" }, 1);
+        await _writer.WriteOrderAsync(Order("c1", T0.AddMinutes(1)) with { Status = OrderStatus.Confirmed, Customer = new Customer("Zoe@Example.com", null) }, 1);
+        await _writer.WriteOrderAsync(Order("p2", T0.AddMinutes(2)), 1);
+
+        Assert.Equal(["c1"], Ids(await _lists.ListOrdersAsync(Query() with { Status = OrderStatus.Confirmed }, default)));
+        Assert.Equal(["p1"], Ids(await _lists.ListOrdersAsync(Query() with { Channel = "shop" }, default)));
+        Assert.Equal(["c1"], Ids(await _lists.ListOrdersAsync(Query() with { CustomerEmail = "zoe@example.com" }, default)));
+        Assert.Equal(["c1"], Ids(await _lists.ListOrdersAsync(Query() with { CreatedFrom = T0.AddMinutes(1), CreatedTo = T0.AddMinutes(2) }, default)));
+        Assert.Empty((await _lists.ListOrdersAsync(Query() with { OrganizationId = _org + "-other" }, default)).Items);
+    }
+
+    [Fact]
+    public async Task Stock_ListsBySkuAscending_InPages_AndKeepsTheNewestRevision()
+    {
+        foreach (var sku in new[] { "SKU-3", "SKU-1", "SKU-2" })
+        {
+            await _writer.WriteStockAsync(_org, new StockLevel(sku, 10, 0, 10), revision: 1);
+        }
+        await _writer.WriteStockAsync(_org, new StockLevel("SKU-1", 10, 4, 6), revision: 3);
+        await _writer.WriteStockAsync(_org, new StockLevel("SKU-1", 10, 2, 8), revision: 2);
+
+        var first = await _lists.ListInventoryAsync(_org, null, 2, default);
+        var second = await _lists.ListInventoryAsync(_org, first.Items[^1].Sku, 2, default);
+
+        Assert.Equal([new StockLevel("SKU-1", 10, 4, 6), new StockLevel("SKU-2", 10, 0, 10)], first.Items);
+        Assert.True(first.More);
+        Assert.Equal([new StockLevel("SKU-3", 10, 0, 10)], second.Items);
+        Assert.False(second.More);
+    }
+
+    [Fact]
+    public async Task Deliveries_FilterByEndpointAndStatus_AndJobCountsPerStatus()
+    {
+        await _writer.WriteDeliveryAsync(Delivery("d1", "ep1", JobStatus.Succeeded, T0), 1);
+        await _writer.WriteDeliveryAsync(Delivery("d2", "ep1", JobStatus.Dead, T0.AddSeconds(1)), 1);
+        await _writer.WriteDeliveryAsync(Delivery("d3", "ep2", JobStatus.Dead, T0.AddSeconds(2)), 1);
+        await _writer.WriteEmailJobAsync(Email("m1", JobStatus.Retrying, T0), 1);
+        await _writer.WriteEmailJobAsync(Email("m1", JobStatus.Succeeded, T0), 2);
+        await _writer.WriteEmailJobAsync(Email("m2", JobStatus.Dead, T0.AddSeconds(1)), 1);
+
+        var ep1 = await _lists.ListDeliveriesAsync(new DeliveryListQuery(_org, "ep1", null, null, 10), default);
+        var dead = await _lists.ListDeliveriesAsync(new DeliveryListQuery(_org, null, JobStatus.Dead, null, 10), default);
+        var deadEmails = await _lists.ListEmailJobsAsync(_org, JobStatus.Dead, null, 10, default);
+        var counts = await _lists.CountJobsAsync(_org, default);
+
+        Assert.Equal(["d2", "d1"], ep1.Items.Select(d => d.Id));
+        Assert.Equal(["d3", "d2"], dead.Items.Select(d => d.Id));
+        Assert.Equal("m2", Assert.Single(deadEmails.Items).Id);
+        Assert.Equal(
+            new Dictionary<(JobKind, JobStatus), long>
+            {
+                [(JobKind.Webhook, JobStatus.Succeeded)] = 1,
+                [(JobKind.Webhook, JobStatus.Dead)] = 2,
+                [(JobKind.Email, JobStatus.Succeeded)] = 1,
+                [(JobKind.Email, JobStatus.Dead)] = 1,
+            },
+            counts);
+    }
+
+    [Fact]
+    public async Task ExpiredRecords_FindsOldIdempotencyKeysAndDeadFamilies_InKeyOrder_AndADeleteHonoursTheRevision()
+    {
+        var expired = new ExpiredRecordQueries(fixture.Database);
+        await _writer.WriteIdempotencyRecordAsync($"{_org}/k2", T0, 1);
+        await _writer.WriteIdempotencyRecordAsync($"{_org}/k1", T0, 1);
+        await _writer.WriteIdempotencyRecordAsync($"{_org}/k3", T0.AddDays(2), 1);
+        await _writer.WriteRefreshFamilyAsync($"{_org}-f1", revoked: true, T0.AddDays(30), 1);
+        await _writer.WriteRefreshFamilyAsync($"{_org}-f2", revoked: false, T0, 1);
+        await _writer.WriteRefreshFamilyAsync($"{_org}-f3", revoked: false, T0.AddDays(30), 1);
+
+        var keys = (await expired.IdempotencyKeysAsync(T0.AddDays(1), afterKey: _org, limit: 10, default)).Where(k => k.StartsWith(_org, StringComparison.Ordinal));
+        var families = (await expired.RefreshTokenFamilyKeysAsync(T0.AddDays(1), afterKey: _org, limit: 10, default)).Where(k => k.StartsWith(_org, StringComparison.Ordinal));
+        Assert.Equal([$"{_org}/k1", $"{_org}/k2"], keys);
+        Assert.Equal([$"{_org}-f1", $"{_org}-f2"], families);
+
+        // A delete by an older revision leaves a row a newer write made; the current revision removes it.
+        await _writer.WriteIdempotencyRecordAsync($"{_org}/k1", T0, 2);
+        await _writer.DeleteIdempotencyRecordAsync($"{_org}/k1", revision: 1);
+        await _writer.DeleteIdempotencyRecordAsync($"{_org}/k2", revision: 1);
+        var left = (await expired.IdempotencyKeysAsync(T0.AddDays(1), afterKey: _org, limit: 10, default)).Where(k => k.StartsWith(_org, StringComparison.Ordinal));
+        Assert.Equal([$"{_org}/k1"], left);
+    }
+
+    private Task<CursorPage<OrderSnapshot>> ListOrders() => _lists.ListOrdersAsync(Query(), CancellationToken.None);
+
+    private OrderListQuery Query() => new(_org, null, null, null, null, null, null, 50);
+
+    private static IEnumerable<string> Ids(CursorPage<OrderSnapshot> page) => page.Items.Select(o => o.Id);
+
+    private OrderSnapshot Order(string id, DateTimeOffset createdAt) => new(
+        id, _org, OrderStatus.Pending, [new OrderLine("SKU-1", 1, 9.5m)], "EUR", 9.5m, new Customer("bob@example.com", "Bob"),
+        new Address("1 Main St", null, "Lyon", null, "69001", "FR"), null, null, null, null, createdAt, createdAt);
+
+    private WebhookDeliveryInfo Delivery(string id, string endpointId, JobStatus status, DateTimeOffset createdAt) => new(
+        id, _org, endpointId, "evt-" + id, "order.created", status, 1, null, createdAt, createdAt, []);
+
+    private EmailJobInfo Email(string id, JobStatus status, DateTimeOffset createdAt) => new(
+        id, _org, EmailTemplate.Welcome, "ada@example.com", "Welcome", status, 1, null, null, createdAt, createdAt);
+}
+
+public sealed class PostgresReadModelTests(PostgresDatabaseFixture fixture) : ReadModelContractTests(fixture), IClassFixture<PostgresDatabaseFixture>;
+
+public sealed class SqliteReadModelTests(SqliteDatabaseFixture fixture) : ReadModelContractTests(fixture), IClassFixture<SqliteDatabaseFixture>;
