@@ -6,21 +6,27 @@
 #   bench/run.sh jobs [all|webhooks]
 #   bench/run.sh http
 #
-# runtime    in-process silo (bench/Runtime.Bench): local grain calls, PostgreSQL state
-#            writes vs plain Npgsql, reminder lateness.
-# cluster    two silos in a Redis-membership cluster on loopback: the bench process as
-#            silo A, the Release build of src/Silo as silo B (a second process): remote
-#            vs local grain calls in the same run, raw transport ping; then two silo
-#            processes with default timings, one SIGKILLed: time until its row is Dead.
-# jobs       outbound webhook jobs, enqueue to completion: 20,000 deliveries (after 5,000 unmeasured,
-#            as the JIT is still busy after 1,000), each with a fresh id, started through
-#            IWebhookDeliveryGrain.Start with 256 calls outstanding, to one endpoint whose URL is a Kestrel
-#            receiver in the bench process answering 200 at once. Reports jobs/s (deliveries / (last
-#            completion - first Start call)), p50/p99 of Start call -> first receipt, errors, and where
-#            the CPU went (bench, silos, postgres, redis), on one silo (the bench process: PostgreSQL
-#            storage, Redis reminders) and on three (+ two Release src/Silo processes).
+# runtime    one Microsoft Orleans silo in the bench process (bench/Engine.Bench, a generic host with UseOrleans,
+#            localhost clustering): local grain calls through the co-hosted grain factory (64 callers x 1,000
+#            grains, rounds, median); grain state writes through Granary.Persistence (Orleans ADO.NET storage on
+#            PostgreSQL, in a scratch database created and dropped) vs a plain Npgsql UPDATE; reminder lateness
+#            (memory reminder service, lowered minimum period).
+# cluster    Orleans silos over Redis membership on loopback (bench/Engine.Bench; the other silos are the same
+#            executable started in its "silo" mode): remote vs local grain calls in the same run (the bench
+#            process as silo A, grains placed on silo B and checked there); then failure detection with
+#            Granary's membership options, 3 runs: a 3 s SIGSTOP stall (declared dead?), SIGKILL -> row Dead,
+#            a hang (SIGSTOP for good) -> row Dead. GRANARY_BENCH_MEMBERSHIP_SETS=all (or names, comma-separated)
+#            measures the other option sets the choice was made from as well.
+# jobs       outbound webhook jobs on Orleans (bench/Engine.Bench), enqueue to completion: 20,000 deliveries
+#            (after 5,000 unmeasured, as the JIT is still busy after 1,000), each with a fresh id, started
+#            through IWebhookDeliveryGrain.Start with 256 calls outstanding, to one endpoint whose URL is a
+#            Kestrel receiver in the bench process answering 200 at once. Reports jobs/s (deliveries / (last
+#            completion - first Start call)), p50/p99 of Start call -> first receipt, errors, and where the CPU
+#            went (bench, silos, postgres, redis), on one silo (the bench process: Granary's PostgreSQL
+#            storage, Redis reminders, the domain and its read model) and on three (+ two Release src/Silo
+#            processes joined over Redis membership); grain state in a scratch database per setup.
 # http       one silo process (Release src/Silo, PostgreSQL storage in a database of the run's own,
-#            memory reminders) seeded through its API with 10,000 orders, then wrk on loopback: GET
+#            reminders in a SQLite file) seeded through its API with 10,000 orders, then wrk on loopback: GET
 #            …/orders/{id} over the active order grains in alternating rounds with a framework-only Kestrel
 #            endpoint answering constant JSON to the very same requests (bench/Http.Bench, same hosting
 #            defaults: the ceiling of this machine), then POST …/orders and diagnostics (see
@@ -28,8 +34,8 @@
 # Each prints a table, then one "name: value" line per figure so runs can be compared.
 #
 # For the PostgreSQL scenario (pg, or all) the local services are started with
-# scripts/services.sh unless GRANARY_TEST_POSTGRES is already set; for cluster and jobs
-# (which need both Redis and PostgreSQL) unless both GRANARY_TEST_REDIS and it are set.
+# scripts/services.sh unless GRANARY_TEST_POSTGRES is already set; for cluster unless
+# GRANARY_TEST_REDIS is set; for jobs (which needs both) unless both are set.
 set -euo pipefail
 
 readonly PROG="bench/run.sh"
@@ -38,8 +44,9 @@ usage() {
     cat >&2 <<EOF
 usage: $PROG <family> [scenario]
 
-  runtime [all|calls|pg|reminders]   in-process silo benchmarks (default: all)
-  cluster [all|calls|detection]      two-silo benchmarks over Redis (default: all)
+  runtime [all|calls|pg|reminders]   one Orleans silo in the bench process (default: all)
+  cluster [all|calls|detection]      Orleans silo processes over Redis membership (default: all)
+                                     (env GRANARY_BENCH_MEMBERSHIP_SETS=all: detection for every option set)
   jobs [all|webhooks]                webhook job throughput on one silo and on three (default: all)
   http                               one silo over HTTP with wrk vs a constant-JSON Kestrel endpoint
 EOF
@@ -58,7 +65,7 @@ case "$1" in
         exit 0
         ;;
     runtime)
-        project="bench/Runtime.Bench"
+        project="bench/Engine.Bench"
         if (($# > 2)); then
             printf '%s: too many arguments for runtime: %s\n' "$PROG" "$*" >&2
             usage
@@ -78,27 +85,50 @@ case "$1" in
             eval "$exports"
         fi
         ;;
-    cluster | jobs)
-        project="bench/Runtime.Bench"
+    cluster)
+        project="bench/Engine.Bench"
         if (($# > 2)); then
-            printf '%s: too many arguments for %s: %s\n' "$PROG" "$1" "$*" >&2
+            printf '%s: too many arguments for cluster: %s\n' "$PROG" "$*" >&2
             usage
             exit 2
         fi
-        case "$1 ${2:-all}" in
-            "cluster all" | "cluster calls" | "cluster detection" | "jobs all" | "jobs webhooks") ;;
+        scenario="${2:-all}"
+        case "$scenario" in
+            all | calls | detection) ;;
             *)
-                printf "%s: unknown %s scenario '%s'\n" "$PROG" "$1" "$2" >&2
+                printf "%s: unknown cluster scenario '%s'\n" "$PROG" "$scenario" >&2
                 usage
                 exit 2
                 ;;
         esac
-        # Clustered silos share PostgreSQL storage and Redis membership and reminders.
+        # The silos meet in Redis membership tables; nothing here touches PostgreSQL.
+        if [[ -z "${GRANARY_TEST_REDIS:-}" ]]; then
+            exports="$(scripts/services.sh start | grep '^export ')"
+            eval "$exports"
+        fi
+        ;;
+    jobs)
+        project="bench/Engine.Bench"
+        if (($# > 2)); then
+            printf '%s: too many arguments for jobs: %s\n' "$PROG" "$*" >&2
+            usage
+            exit 2
+        fi
+        scenario="${2:-all}"
+        case "$scenario" in
+            all | webhooks) ;;
+            *)
+                printf "%s: unknown jobs scenario '%s'\n" "$PROG" "$scenario" >&2
+                usage
+                exit 2
+                ;;
+        esac
+        # The silos share PostgreSQL grain storage (a scratch database per setup) and Redis membership and reminders.
         if [[ -z "${GRANARY_TEST_REDIS:-}" || -z "${GRANARY_TEST_POSTGRES:-}" ]]; then
             exports="$(scripts/services.sh start | grep '^export ')"
             eval "$exports"
         fi
-        # Silo B, the detection silos and the jobs' second and third silos are the real silo executable, built in Release.
+        # The second and third silos are Granary's silo executable, built in Release.
         export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
         dotnet build -c Release --nologo -v quiet src/Silo/Silo.csproj >&2
         export GRANARY_BENCH_SILO_DLL="$PWD/src/Silo/bin/Release/net10.0/Granary.Silo.dll"

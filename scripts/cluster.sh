@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs a local Granary cluster: N silo processes on this machine against the local Redis
-# (membership, reminders) and PostgreSQL (grain state), with nginx in front on one port.
+# Runs a local Granary cluster: N Orleans silo processes on this machine against the local Redis
+# (Orleans's membership table and reminders) and PostgreSQL (grain state, read model), with nginx
+# in front on one port. Silo ports listen on 127.0.0.1 only: silo-to-silo traffic is plain TCP.
 #
 #   scripts/cluster.sh up N   [--dir DIR] [--no-build]
 #   scripts/cluster.sh down   [--dir DIR]
@@ -13,11 +14,12 @@
 #          (SIGTERM). Idempotent: `up 3` on a running 3-silo cluster changes nothing.
 # down     stops nginx and every silo (SIGTERM, SIGKILL after GRANARY_STOP_TIMEOUT), leaves
 #          Redis and PostgreSQL running (scripts/services.sh stop stops them).
-# status   each silo's pid, ports and /health/ready answer, nginx, the membership view;
-#          exits non-zero unless silo-1..silo-N all answer 200 and nginx runs.
+# status   each silo's pid, ports and /health/ready answer, nginx, the membership view (a
+#          silo's /health/ready and Orleans's membership hash in Redis); exits non-zero unless
+#          silo-1..silo-N all answer 200 and nginx runs.
 #
 # Layout of the cluster directory (default ${GRANARY_CLUSTER_DIR:-/tmp/granary-cluster}):
-#   secret               the cluster's shared secret (generated once, kept by `down`)
+#   auth-key             the key signing access tokens (generated once, kept by `down`)
 #   cluster.env          settings of the running cluster (removed by `down`)
 #   silo-K/              working directory of silo K: silo.log (+ silo.log.1), silo.pid, silo.env
 #   nginx.conf, nginx/   nginx's configuration, pid, access/error logs, temp files
@@ -29,7 +31,9 @@
 #   GRANARY_HTTP_BASE       HTTP port of silo-1; silo K listens on base+K-1 (default 8081)
 #   GRANARY_SILO_BASE       silo-to-silo port of silo-1 (default 11111)
 #   GRANARY_PROXY_PORT      nginx's port on 127.0.0.1 (default 8080)
-#   GRANARY_CLUSTER_ID      cluster id; Redis keys go under granary-<id> (default local)
+#   GRANARY_CLUSTER_ID      Orleans cluster id (default local)
+#   GRANARY_SERVICE_ID      Orleans service id (default granary): it keys grain state, reminders
+#                           ({service}/reminders) and membership ({service}/members/{cluster})
 #   GRANARY_CLUSTER_TIMEOUT seconds `up` waits for the silos to become ready (default 60)
 #   GRANARY_STOP_TIMEOUT    seconds a stopping silo gets before SIGKILL (default 45: the
 #                           silo's ShutdownTimeout of 30 s + 5 s host margin + slack)
@@ -104,7 +108,6 @@ fi
 [[ -n "$DIR" ]] || die "cluster directory must not be empty"
 DIR="$(realpath -m -- "$DIR")"
 readonly DIR
-readonly SECRET_FILE="$DIR/secret"
 readonly AUTH_KEY_FILE="$DIR/auth-key"
 readonly STATE_FILE="$DIR/cluster.env"
 readonly NGINX_CONF="$DIR/nginx.conf"
@@ -129,7 +132,7 @@ is_uint "$STOP_TIMEOUT" || die "GRANARY_STOP_TIMEOUT='$STOP_TIMEOUT' is not a nu
 # ---------------------------------------------------------------- settings
 # Settings of the cluster; `up` saves them in cluster.env so that later commands (and a
 # scale-up from another shell without the same environment) use the same ports.
-HTTP_BASE="" SILO_BASE="" PROXY_PORT="" CLUSTER_ID="" REDIS="" POSTGRES="" SILOS=""
+HTTP_BASE="" SILO_BASE="" PROXY_PORT="" CLUSTER_ID="" SERVICE_ID="" REDIS="" POSTGRES="" SILOS=""
 
 # Reads KEY=VALUE lines of cluster.env without executing them.
 load_state() {
@@ -141,11 +144,14 @@ load_state() {
             SILO_BASE) SILO_BASE="$value" ;;
             PROXY_PORT) PROXY_PORT="$value" ;;
             CLUSTER_ID) CLUSTER_ID="$value" ;;
+            SERVICE_ID) SERVICE_ID="$value" ;;
             REDIS) REDIS="$value" ;;
             POSTGRES) POSTGRES="$value" ;;
             SILOS) SILOS="$value" ;;
         esac
     done <"$STATE_FILE"
+    # A cluster.env written before the service id was saved ran on the default one.
+    [[ -n "$SERVICE_ID" ]] || SERVICE_ID=granary
 }
 
 save_state() {
@@ -155,6 +161,7 @@ HTTP_BASE=$HTTP_BASE
 SILO_BASE=$SILO_BASE
 PROXY_PORT=$PROXY_PORT
 CLUSTER_ID=$CLUSTER_ID
+SERVICE_ID=$SERVICE_ID
 REDIS=$REDIS
 POSTGRES=$POSTGRES
 SILOS=$SILOS
@@ -167,12 +174,13 @@ settings_from_environment() {
     SILO_BASE="${GRANARY_SILO_BASE:-11111}"
     PROXY_PORT="${GRANARY_PROXY_PORT:-8080}"
     CLUSTER_ID="${GRANARY_CLUSTER_ID:-local}"
+    SERVICE_ID="${GRANARY_SERVICE_ID:-granary}"
 }
 
 # A running cluster keeps its settings: an environment variable asking for another value is an error.
 check_environment_matches() {
     local var key saved
-    for var in GRANARY_HTTP_BASE:HTTP_BASE GRANARY_SILO_BASE:SILO_BASE GRANARY_PROXY_PORT:PROXY_PORT GRANARY_CLUSTER_ID:CLUSTER_ID; do
+    for var in GRANARY_HTTP_BASE:HTTP_BASE GRANARY_SILO_BASE:SILO_BASE GRANARY_PROXY_PORT:PROXY_PORT GRANARY_CLUSTER_ID:CLUSTER_ID GRANARY_SERVICE_ID:SERVICE_ID; do
         key="${var#*:}"
         var="${var%%:*}"
         saved="${!key}"
@@ -191,6 +199,7 @@ validate_settings() {
         fi
     done
     [[ "$CLUSTER_ID" =~ ^[A-Za-z0-9._-]+$ ]] || die "GRANARY_CLUSTER_ID='$CLUSTER_ID' may only hold letters, digits, '.', '_' and '-'"
+    [[ "$SERVICE_ID" =~ ^[A-Za-z0-9._-]+$ ]] || die "GRANARY_SERVICE_ID='$SERVICE_ID' may only hold letters, digits, '.', '_' and '-'"
     local n="$1"
     ((HTTP_BASE + n - 1 <= 65535 && SILO_BASE + n - 1 <= 65535)) || die "$n silos don't fit below port 65535 from HTTP_BASE=$HTTP_BASE / SILO_BASE=$SILO_BASE"
     if ((PROXY_PORT >= HTTP_BASE && PROXY_PORT < HTTP_BASE + n)) || ((PROXY_PORT >= SILO_BASE && PROXY_PORT < SILO_BASE + n)); then
@@ -336,17 +345,6 @@ build_silo() {
     fi
 }
 
-ensure_secret() {
-    if [[ -s "$SECRET_FILE" ]]; then
-        SECRET="$(tr -d '[:space:]' <"$SECRET_FILE")"
-        ((${#SECRET} >= 16)) || die "$SECRET_FILE holds fewer than 16 characters; remove it to generate a new one"
-        return 0
-    fi
-    SECRET="$(head -c 32 /dev/urandom | od -An -v -tx1 | tr -d ' \n')"
-    (umask 077 && printf '%s\n' "$SECRET" >"$SECRET_FILE")
-    log "generated the cluster's shared secret in $SECRET_FILE"
-}
-
 # The key signing access tokens: every silo must share it, or a token from one silo fails on the next.
 ensure_auth_key() {
     if [[ -s "$AUTH_KEY_FILE" ]]; then
@@ -373,22 +371,23 @@ start_silo() {
     rm -f -- "$pidfile"
     printf 'SILO_NAME=silo-%s\nHTTP_PORT=%s\nSILO_PORT=%s\n' "$k" "$http" "$sport" >"$dir/silo.env"
 
+    # The silo port listens on loopback only: Orleans's silo-to-silo traffic is plain TCP unless
+    # Granary:Cluster:Tls:CertificatePath is set. No gateway port: nothing here is an Orleans client.
     local environment=(
         "Granary__SiloName=silo-$k"
+        "Granary__ServiceId=$SERVICE_ID"
         "Granary__ClusterId=$CLUSTER_ID"
         "Granary__Cluster__Membership__Provider=Redis"
         "Granary__Cluster__Membership__Redis__Configuration=$REDIS"
-        "Granary__Cluster__Membership__Redis__KeyPrefix=granary-$CLUSTER_ID"
-        "Granary__Cluster__SharedSecret=$SECRET"
         "Granary__Auth__SigningKey=$AUTH_KEY"
         "Granary__Cluster__SiloPort=$sport"
+        "Granary__Cluster__GatewayPort=0"
         "Granary__Cluster__ListenAddress=127.0.0.1"
-        "Granary__Cluster__AdvertisedHost=127.0.0.1"
+        "Granary__Cluster__AdvertisedAddress=127.0.0.1"
         "Granary__Storage__Provider=Postgres"
         "Granary__Storage__Postgres__ConnectionString=$POSTGRES"
         "Granary__Reminders__Provider=Redis"
         "Granary__Reminders__Redis__Configuration=$REDIS"
-        "Granary__Reminders__Redis__KeyPrefix=granary-$CLUSTER_ID"
         "DOTNET_CLI_TELEMETRY_OPTOUT=1"
     )
     log "silo-$k: starting (http 127.0.0.1:$http, silo port $sport, log $dir/silo.log) ..."
@@ -465,8 +464,8 @@ stop_silos() {
             kill -0 "${pids[$k]}" 2>/dev/null && continue
             unset "pids[$k]"
             rm -f -- "$(silo_dir "$k")/silo.pid"
-            how="its log shows no 'left the cluster'"
-            grep -q 'left the cluster' -- "$(silo_dir "$k")/silo.log" 2>/dev/null && how="left the cluster"
+            how="its log shows no 'Orleans Silo stopped'"
+            grep -q 'Orleans Silo stopped' -- "$(silo_dir "$k")/silo.log" 2>/dev/null && how="left the cluster"
             ((killed)) && how="killed"
             log "silo-$k: stopped after $((SECONDS - start)) s ($how)"
         done
@@ -629,7 +628,6 @@ cmd_up() {
     if ((was_running)) && [[ "$REDIS" != "$saved_redis" || "$POSTGRES" != "$saved_postgres" ]]; then
         die "the running cluster uses other Redis/PostgreSQL endpoints (Redis $saved_redis) than scripts/services.sh gives now (Redis $REDIS); run '$PROG down${DIR_ARG}' first"
     fi
-    ensure_secret
     ensure_auth_key
 
     local k to_start=() extra=() keep=()
@@ -712,12 +710,13 @@ silo_status_line() {
     [[ "$status_line" == *" 200"* ]]
 }
 
-# The "cluster" entry of one live silo's /health/ready, and the Redis membership rows.
+# The "silo" entry of one live silo's /health/ready (its view of the cluster), and the rows of
+# Orleans's membership hash in Redis.
 membership_status() {
     local k body detail source=""
     for k in $(running_silos); do
         body="$(curl -s --max-time 6 "http://127.0.0.1:$(http_port "$k")/health/ready" || true)"
-        if [[ "$body" == *'"component":"cluster"'* ]]; then
+        if [[ "$body" == *'"component":"silo"'* ]]; then
             source="silo-$k"
             break
         fi
@@ -726,18 +725,21 @@ membership_status() {
         echo "membership: no running silo answered /health/ready"
         return 0
     fi
-    detail="$(grep -o '"component":"cluster"[^}]*' <<<"$body" | sed -n 's/.*"detail":"\([^"]*\)".*/\1/p')"
+    detail="$(grep -o '"component":"silo"[^}]*' <<<"$body" | sed -n 's/.*"detail":"\([^"]*\)".*/\1/p')"
     echo "membership (from $source /health/ready): ${detail:-?}"
 
-    # The table itself: one row per silo incarnation (Dead rows stay for a day).
+    # The table itself (Orleans.Clustering.Redis): a hash with a "Version" field and one JSON
+    # MembershipEntry per silo incarnation; Dead rows stay for Granary:Cluster:DefunctRowExpiry.
     command -v redis-cli >/dev/null 2>&1 && command -v jq >/dev/null 2>&1 || return 0
     local host="${REDIS%%,*}" port key rows
     port="${host##*:}"
     host="${host%:*}"
-    key="granary-$CLUSTER_ID:$CLUSTER_ID:membership"
+    key="$SERVICE_ID/members/$CLUSTER_ID"
     rows="$(timeout 3 redis-cli -h "$host" -p "$port" --raw hgetall "$key" 2>/dev/null |
         awk 'NR % 2 == 0 && substr($0, 1, 1) == "{"' |
-        jq -r '[.siloName, .address, .status] | @tsv' 2>/dev/null | sort || true)"
+        jq -r '[.SiloName, .SiloAddress.SiloAddress,
+                (["None", "Created", "Joining", "Active", "ShuttingDown", "Stopping", "Dead"][.Status] // (.Status | tostring))] | @tsv' \
+            2>/dev/null | sort || true)"
     [[ -n "$rows" ]] || return 0
     echo "membership table (Redis key $key):"
     awk -F'\t' '$3 != "Dead" { printf "  %-8s %-36s %s\n", $1, $2, $3 }' <<<"$rows"
@@ -774,7 +776,7 @@ cmd_status() {
             return 1
         fi
     fi
-    echo "cluster '$CLUSTER_ID' in $DIR: ${SILOS:-?} silo(s) wanted; Redis ${REDIS:-?}, PostgreSQL $(pg_display)"
+    echo "cluster '$CLUSTER_ID' (service '$SERVICE_ID') in $DIR: ${SILOS:-?} silo(s) wanted; Redis ${REDIS:-?}, PostgreSQL $(pg_display)"
     local shown=" "
     for k in $(silo_indexes); do
         if ((k <= ${SILOS:-0})) || silo_pid "$k" >/dev/null; then

@@ -197,7 +197,8 @@ pidfile $REDIS_PIDFILE
 logfile $REDIS_LOG
 dir $REDIS_DIR
 save ""
-appendonly no
+appendonly yes
+appendfsync everysec
 databases 16
 EOF
     log "redis: starting on 127.0.0.1:$REDIS_PORT (dir $REDIS_DIR) ..."

@@ -6,7 +6,7 @@
 #  2. One silo process on loopback: PostgreSQL grain storage in a database of its own, created on the server of
 #     GRANARY_TEST_POSTGRES for this run and dropped on exit (so the seeded orders don't pile up in the test database;
 #     the given database itself is used, with a warning, when the role may not create databases),
-#     memory reminders, Production environment, Warning-level logging, a random signing key and
+#     reminders in a SQLite file of the run, Production environment, Warning-level logging, a random signing key and
 #     Granary:Http:AuthenticatedRequestsPerMinute = 100000000 (the per-user limit, 6000/min by default, would
 #     otherwise answer 429 to almost every request: wrk runs as one user).
 #  3. bench/Http.Bench as a second process: a minimal API answering constant JSON the size of an order at GET /const
@@ -197,18 +197,20 @@ else
     log "WARNING: could not create a database for this run ($(cat "$WORK/createdb.err" 2>/dev/null || echo 'psql not installed')); using the database of GRANARY_TEST_POSTGRES"
 fi
 mkdir -p -- "$WORK/silo" "$WORK/const" "$WORK/seed"
-log "starting the silo on 127.0.0.1:$SILO_PORT (PostgreSQL storage, memory reminders) ..."
+log "starting the silo on 127.0.0.1:$SILO_PORT (PostgreSQL storage, reminders in a SQLite file of the run) ..."
 (
     cd -- "$WORK/silo"
     while read -r name; do unset "$name"; done < <(compgen -e | grep '^Granary__' || true)
     exec env \
         ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production \
         Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft.AspNetCore=Warning \
-        Logging__LogLevel__Granary.Runtime=Warning \
+        Logging__LogLevel__Orleans=Warning \
         Granary__SiloName="bench-http-$RUN_ID" \
         Granary__Storage__Provider=Postgres \
         Granary__Storage__Postgres__ConnectionString="$STORAGE_POSTGRES" \
-        Granary__Reminders__Provider=Memory \
+        Granary__Reminders__Provider=Sqlite \
+        Granary__Reminders__Sqlite__Path="$WORK/silo/reminders.db" \
+        Granary__Cluster__SiloPort="$((SILO_PORT + 1000))" \
         Granary__Auth__SigningKey="$(head -c 32 /dev/urandom | base64)" \
         Granary__Http__AuthenticatedRequestsPerMinute=100000000 \
         dotnet "$SILO_DLL" --urls "http://127.0.0.1:$SILO_PORT"

@@ -29,7 +29,8 @@ public static class PersistenceSiloBuilderExtensions
     /// <summary>
     /// Adds Orleans's ADO.NET grain storage (<c>AddAdoNetGrainStorage</c>) named <paramref name="name"/> on
     /// Granary's schema. Stored state is written with Orleans's binary serializer (the version-tolerant
-    /// [GenerateSerializer]/[Id]/[Alias] contract), not Newtonsoft JSON with type names.
+    /// [GenerateSerializer]/[Id]/[Alias] contract), not Newtonsoft JSON with type names. A failed write or clear
+    /// deactivates the activation that made it (<see cref="FailedWriteDeactivation"/>).
     /// </summary>
     /// <param name="builder">The silo builder.</param>
     /// <param name="name">The storage provider name grains use in [PersistentState(stateName, name)].</param>
@@ -55,7 +56,7 @@ public static class PersistenceSiloBuilderExtensions
                 o.ConnectionString = connectionString;
                 o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
             }));
-        WrapWithFullGrainId(builder.Services, name);
+        WrapProvider(builder.Services, name);
         return builder;
     }
 
@@ -109,7 +110,7 @@ public static class PersistenceSiloBuilderExtensions
         targets.Add(dialect, connectionString, migrateOnStart);
     }
 
-    private static void WrapWithFullGrainId(IServiceCollection services, string name)
+    private static void WrapProvider(IServiceCollection services, string name)
     {
         var registration = services.LastOrDefault(d =>
             d.ServiceType == typeof(IGrainStorage) && d.IsKeyedService && Equals(d.ServiceKey, name))
@@ -119,6 +120,6 @@ public static class PersistenceSiloBuilderExtensions
 
         services.Remove(registration);
         services.AddKeyedSingleton<IGrainStorage>(name, (provider, key) =>
-            new FullGrainIdStorage((IGrainStorage)createInner(provider, key)));
+            new FailedWriteDeactivation(new FullGrainIdStorage((IGrainStorage)createInner(provider, key)), provider.GetRequiredService<IGrainContextAccessor>()));
     }
 }

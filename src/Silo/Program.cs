@@ -1,14 +1,29 @@
+using Granary.Grains;
+using Granary.Hosting;
+using Granary.ReadModel;
 using Granary.Silo.Hosting;
 using Granary.WebApi;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddGranarySilo();
-builder.AddGranaryWebApi();
-
-return await builder.RunSiloAsync(app =>
+if (OperatorCommands.IsMigrate(args))
 {
+    return await OperatorCommands.MigrateAsync(args);
+}
+
+return await SiloRunner.RunSiloAsync(() =>
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddSiloProcessDefaults();
+    builder.AddGranarySilo(silo => silo.AddGrainAssemblies(builder.Configuration));
+    // The read model before the domain: the domain's "no read model" fallback applies only when none is registered.
+    builder.Services.AddReadModel(builder.Configuration.GetSection("Granary"));
+    builder.Services.AddGranaryDomain(builder.Configuration.GetSection("Granary"));
+    builder.AddGranaryWebApi();
+
+    var app = builder.Build();
     app.MapGranaryWebApi();
-    app.MapHealthEndpoints();
+    app.MapGranaryHealth();
+    app.MapGranaryDashboard();
+    return app;
 });
 
 /// <summary>The silo executable; public so that tests can host it.</summary>

@@ -1,19 +1,25 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Sockets;
 using System.Text.Json;
 using Granary.Cluster.Tests.Infrastructure;
+using Npgsql;
 using Xunit.Abstractions;
 
 namespace Granary.Cluster.Tests;
 
-/// <summary>scripts/cluster.sh as people use it: silos behind nginx on one port, scaled up and down, then stopped.</summary>
+/// <summary>
+/// scripts/cluster.sh as people use it: silos behind nginx on one port, brought back and scaled out with <c>up</c>
+/// after every silo was killed (their rows still say Active), then stopped. The run has its own ports, cluster id and
+/// service id; the cluster's grain rows (database granary) and Redis keys are removed at the end.
+/// </summary>
 public sealed class ClusterScriptTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("granary-cluster-script-").FullName;
     private readonly Dictionary<string, string> _environment = PortEnvironment();
 
     [Fact]
-    public async Task ClusterScript_RunsSilosBehindNginx_ScalesAndStops()
+    public async Task ClusterScript_RunsSilosBehindNginx_ComesBackAndScalesAfterEverySiloWasKilled_AndStops()
     {
         await TestServices.RequireBothAsync();
 
@@ -31,7 +37,17 @@ public sealed class ClusterScriptTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(["silo-1", "silo-2"], answered.Order());
         Assert.Equal(0, (await RunAsync("status")).ExitCode);
 
+        // A crash of the whole cluster leaves rows saying Active; each silo started again on its port marks its
+        // predecessor's row Dead, so `up` must not wait for those rows to go stale. `up 3` also scales out by one.
+        foreach (var pidFile in Directory.GetFiles(_directory, "silo.pid", SearchOption.AllDirectories))
+        {
+            using var silo = Process.GetProcessById(int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture));
+            silo.Kill();
+            await silo.WaitForExitAsync();
+        }
+        var restarting = Stopwatch.StartNew();
         await RunAsync("up", "3");
+        output.WriteLine($"cluster_up_3_after_kill9_of_both_silos_s: {restarting.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}");
         Assert.Contains("3 active silos", (await RunAsync("status")).Output);
 
         await RunAsync("down");
@@ -78,6 +94,7 @@ public sealed class ClusterScriptTests(ITestOutputHelper output) : IDisposable
         ["GRANARY_HTTP_BASE"] = FreeBlock(4).ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["GRANARY_SILO_BASE"] = FreeBlock(4).ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["GRANARY_CLUSTER_ID"] = $"script{Guid.NewGuid():N}"[..14],
+        ["GRANARY_SERVICE_ID"] = ClusterSettings.NewRunId("cs"),
     };
 
     private static int FreeBlock(int size)
@@ -112,6 +129,18 @@ public sealed class ClusterScriptTests(ITestOutputHelper output) : IDisposable
         try
         {
             RunAsync("down", expectSuccess: false).GetAwaiter().GetResult();
+            var serviceId = _environment["GRANARY_SERVICE_ID"];
+            TestData.DeleteRedisKeysAsync(TestServices.Redis, serviceId).GetAwaiter().GetResult();
+            // The script's silos use database granary on the tests' server, not granary_test.
+            var cluster = new NpgsqlConnectionStringBuilder(TestServices.Postgres) { Database = "granary" }.ConnectionString;
+            try
+            {
+                TestData.DeleteGrainStateAsync(cluster, serviceId).GetAwaiter().GetResult();
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+            {
+                // No silo got as far as creating the schema: nothing to remove.
+            }
         }
         finally
         {

@@ -10,14 +10,17 @@ using Xunit.Abstractions;
 namespace Granary.Cluster.Tests;
 
 /// <summary>
-/// Three silo processes take a burst of 1,000 orders through the HTTP API while a webhook endpoint listens for
-/// order.created; the third silo is killed with SIGKILL a third of the way in. Every order must still be delivered,
-/// signed, at least once, and no delivery job may be left pending, retrying or dead.
+/// Three silo processes on src/Hosting's default membership timings, as production runs, take a burst of 1,000 orders
+/// through the HTTP API while a webhook endpoint listens for order.created; the third silo (it serves no HTTP, but hosts
+/// about a third of the grains) is killed with SIGKILL a third of the way in. Every acknowledged order must be stored,
+/// every order's event delivered, signed, at least once, no delivery job left pending, retrying or dead, and calls must
+/// succeed again within 10 s of the kill.
 /// </summary>
 public sealed class WebhookBurstCrashTests(ITestOutputHelper output)
 {
     private const int Orders = 1000;
     private const int Concurrency = 32;
+    private static readonly TimeSpan RecoveryLimit = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan DeliveryDeadline = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan SettleDeadline = TimeSpan.FromSeconds(60);
 
@@ -32,49 +35,59 @@ public sealed class WebhookBurstCrashTests(ITestOutputHelper output)
     };
 
     [Fact]
-    public async Task SiloKilledInABurstOfAThousandDeliveries_EveryOrderIsDeliveredAtLeastOnce_AndNoneIsStuck()
+    public async Task SiloKilledUnderOrderAndWebhookLoad_EveryAcknowledgedOrderIsStoredAndDelivered_AndCallsSucceedAgainWithinTenSeconds()
     {
         await using var receiver = await OrderWebhookReceiver.StartAsync();
-        await using var cluster = await ApiSiloCluster.StartAsync(3, Settings);
+        string? organizationId = null;
         try
         {
-            await RunAsync(cluster, receiver);
+            await using var cluster = await SiloCluster.StartAsync(3, DetectionTimings.Defaults, Settings, withTestSilo: false);
+            try
+            {
+                await RunAsync(cluster, receiver, id => organizationId = id);
+            }
+            catch
+            {
+                output.WriteLine(cluster.Diagnostics());
+                throw;
+            }
         }
-        catch
+        finally
         {
-            output.WriteLine(cluster.Diagnostics());
-            throw;
+            // Once the silos are gone: a live grain writes its list row again when it activates.
+            if (organizationId is not null)
+            {
+                await ReadModelRows.DeleteOrganizationAsync(organizationId);
+            }
         }
     }
 
-    private async Task RunAsync(ApiSiloCluster cluster, OrderWebhookReceiver receiver)
+    private async Task RunAsync(SiloCluster cluster, OrderWebhookReceiver receiver, Action<string> created)
     {
-        using var silo1 = Client(cluster.Silos[0]);
-        using var silo2 = Client(cluster.Silos[1]);
-        var token = await RegisterAndLoginAsync(silo1, cluster);
-        var slug = "burst-" + cluster.RunId;
-        var orgId = await PostForIdAsync(silo1, token, "/api/v1/orgs", new { name = "Burst Co", slug });
-        cluster.Forget(orgId);
-        cluster.Forget(slug);
+        using var silo1 = cluster.Started[0].CreateClient();
+        using var silo2 = cluster.Started[1].CreateClient();
+        var token = await RegisterAndLoginAsync(silo1);
+        var orgId = await PostForIdAsync(silo1, token, "/api/v1/orgs", new { name = "Burst Co", slug = "burst-" + cluster.RunId });
+        created(orgId);
         var endpoint = await PostAsync(silo1, token, $"/api/v1/orgs/{orgId}/webhooks", new { url = receiver.Url, eventTypes = new[] { "order.created" } });
         receiver.Secret = endpoint.GetProperty("secret").GetString();
 
         var burst = new OrderBurst([silo1, silo2], token, orgId, cluster.RunId);
         var third = burst.WhenAcknowledged(Orders / 3);
         var started = Stopwatch.GetTimestamp();
-        var creating = burst.RunAsync(Orders, Concurrency, i => cluster.Silos[i].Name);
+        var creating = burst.RunAsync(Orders, Concurrency, i => cluster.Started[i].Name);
         if (await Task.WhenAny(third, creating) == creating)
         {
             await creating; // Failed before a third was acknowledged: throws why.
         }
 
-        var victim = cluster.Silos[2];
+        var victim = cluster.Started[2];
         var acknowledgedAtKill = burst.Acknowledged;
         var killedAt = Stopwatch.GetTimestamp();
         await victim.KillAsync();
-        output.WriteLine($"burst: {Orders} orders, concurrency {Concurrency}, over {cluster.Silos[0].Name} and {cluster.Silos[1].Name}; {victim.Name} killed (SIGKILL) " +
+        output.WriteLine($"burst: {Orders} orders, concurrency {Concurrency}, over {cluster.Started[0].Name} and {cluster.Started[1].Name}; {victim.Name} killed (SIGKILL) " +
             $"with {acknowledgedAtKill} acknowledged, {Seconds(Stopwatch.GetElapsedTime(started, killedAt))} s into the burst");
-        var declaredDead = cluster.WaitForDeadAsync(victim.Name, TimeSpan.FromSeconds(30)).ContinueWith(t => t.IsCompletedSuccessfully ? Since(killedAt) : (TimeSpan?)null, TaskScheduler.Default);
+        var declaredDead = cluster.WaitForStatusAsync(victim.Name, "Dead", TimeSpan.FromSeconds(30)).ContinueWith(t => t.IsCompletedSuccessfully ? Since(killedAt) : (TimeSpan?)null, TaskScheduler.Default);
 
         string[] ids;
         try
@@ -84,15 +97,20 @@ public sealed class WebhookBurstCrashTests(ITestOutputHelper output)
         finally
         {
             output.WriteLine($"create attempts that failed and were retried: {burst.Failures.Count}");
-            foreach (var kind in burst.Failures.GroupBy(f => f.Length > 90 ? f[..90] : f).OrderByDescending(g => g.Count()).Take(5))
+            foreach (var kind in burst.Failures.GroupBy(f => f.Description.Length > 90 ? f.Description[..90] : f.Description).OrderByDescending(g => g.Count()).Take(5))
             {
-                output.WriteLine($"  {kind.Count()} x {kind.Key}");
+                output.WriteLine($"  {kind.Count()} x {kind.Key}, ended {Seconds(Stopwatch.GetElapsedTime(killedAt, kind.Min(f => f.Ended)))}..{Seconds(Stopwatch.GetElapsedTime(killedAt, kind.Max(f => f.Ended)))} s after the kill");
             }
         }
         output.WriteLine($"kill -> all {Orders} acknowledged: {Seconds(Since(killedAt))} s");
+        // Once the cluster has recovered every attempt succeeds: the last failure marks when calls succeed again.
+        var recovered = burst.Failures.Count == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(killedAt, burst.Failures.Max(f => f.Ended));
+        output.WriteLine($"kill -> last failed attempt (calls succeed again): {Seconds(recovered)} s");
         var acknowledged = ids.ToHashSet(StringComparer.Ordinal);
         Assert.Equal(Orders, acknowledged.Count);
         Assert.True(acknowledgedAtKill < Orders, $"All {Orders} orders were acknowledged before the kill; the kill was not in the middle of the burst.");
+        Assert.True(burst.Failures.All(f => f.Ended >= killedAt), $"Attempts failed before the kill: {string.Join(" | ", burst.Failures.Where(f => f.Ended < killedAt).Take(3).Select(f => f.Description))}");
+        Assert.True(recovered <= RecoveryLimit, $"An order attempt still failed {Seconds(recovered)} s after the kill; the limit is {RecoveryLimit.TotalSeconds} s.");
 
         try
         {
@@ -108,7 +126,9 @@ public sealed class WebhookBurstCrashTests(ITestOutputHelper output)
         output.WriteLine($"kill -> jobs settled: {Seconds(settled)} s ({summary})");
 
         var invalid = receiver.Invalid;
-        Assert.Equal(Orders, await ApiSiloCluster.CountStoredOrdersAsync(orgId));
+        var expectedKeys = acknowledged.Select(id => $"{orgId}/{id}").Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expectedKeys, (await StoredState.KeysAsync(cluster.RunId, "order")).Order(StringComparer.Ordinal));
+        Assert.Equal(expectedKeys, (await ReadModelRows.OrderKeysAsync(orgId)).Order(StringComparer.Ordinal));
         Assert.True(invalid.Count == 0, $"{invalid.Count} requests failed signature verification; the first: {invalid.First}");
         Assert.Equal(acknowledged.Order(StringComparer.Ordinal), receiver.Orders.Order(StringComparer.Ordinal));
         var webhook = summary.GetProperty("webhook");
@@ -156,16 +176,12 @@ public sealed class WebhookBurstCrashTests(ITestOutputHelper output)
         }
     }
 
-    private static HttpClient Client(SiloProcess silo) => new() { BaseAddress = silo.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-
-    private static async Task<string> RegisterAndLoginAsync(HttpClient client, ApiSiloCluster cluster)
+    private static async Task<string> RegisterAndLoginAsync(HttpClient client)
     {
         var email = $"burst-{Guid.NewGuid():N}@example.com";
         const string password = "correct horse battery";
         var registered = await client.PostAsJsonAsync("/auth/register", new { email, password, name = "Burst Tester" });
         Assert.True(registered.StatusCode == HttpStatusCode.Created, $"register: {(int)registered.StatusCode} {await registered.Content.ReadAsStringAsync()}");
-        cluster.Forget((await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
-        cluster.Forget(email);
         var login = await client.PostAsJsonAsync("/auth/login", new { email, password });
         Assert.True(login.StatusCode == HttpStatusCode.OK, $"login: {(int)login.StatusCode} {await login.Content.ReadAsStringAsync()}");
         return (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;

@@ -7,14 +7,17 @@ using System.Text.Json;
 namespace Granary.Testing.Processes;
 
 /// <summary>
-/// The built silo executable (src/Silo) as a real process: Kestrel on a free loopback port, a temporary working
-/// directory of its own (so the embedded default's data/ lands there), only the Granary settings the test gives as
-/// environment variables. Disposal kills it, whether the test passed or not; a test host that exits early kills the
-/// leftovers too. Shared by the test projects that run silos as processes (linked source, one copy).
+/// The built silo executable (src/Silo) as a real process: Kestrel on a free loopback port, Orleans's silo port on
+/// another free port and no Orleans gateway unless the test sets them (so silos of parallel tests never collide), a
+/// temporary working directory of its own (so the embedded default's data/ lands there), only the Granary settings the
+/// test gives as environment variables. Disposal kills it, whether the test passed or not; a test host that exits
+/// early kills the leftovers too. Shared by the test projects that run silos as processes (linked source, one copy).
 /// </summary>
 internal sealed partial class SiloProcess : IAsyncDisposable
 {
     private const int MaxOutputLines = 2000;
+    private const string SiloPortKey = "Granary__Cluster__SiloPort";
+    private const string GatewayPortKey = "Granary__Cluster__GatewayPort";
     private const int SigTerm = 15;
     private const int SigStop = 19;
     private const int SigCont = 18;
@@ -52,8 +55,12 @@ internal sealed partial class SiloProcess : IAsyncDisposable
     /// <summary>A new client for this silo (the caller disposes it).</summary>
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
-    /// <summary>Starts silo <paramref name="name"/> in <paramref name="environmentName"/> with <paramref name="settings"/> as environment variables.</summary>
-    public static SiloProcess Start(string name, IReadOnlyDictionary<string, string> settings, string environmentName = "Production")
+    /// <summary>
+    /// Starts silo <paramref name="name"/> in <paramref name="environmentName"/> with <paramref name="settings"/> as
+    /// environment variables; with <paramref name="command"/> (such as <c>migrate</c>) the executable runs that operator
+    /// command instead of a silo.
+    /// </summary>
+    public static SiloProcess Start(string name, IReadOnlyDictionary<string, string> settings, string environmentName = "Production", string? command = null)
     {
         var port = FreeTcpPort();
         var workingDirectory = Directory.CreateTempSubdirectory("granary-silo-").FullName;
@@ -65,6 +72,10 @@ internal sealed partial class SiloProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(SiloAssemblyPath());
+        if (command is not null)
+        {
+            start.ArgumentList.Add(command);
+        }
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
         foreach (var key in start.Environment.Keys
@@ -80,6 +91,19 @@ internal sealed partial class SiloProcess : IAsyncDisposable
         {
             start.Environment[key] = value;
         }
+        // Orleans binds its silo port itself and advertises it to the cluster, so "any port" (0) can't be left to the
+        // kernel: it is chosen here, as is a missing one (the default, 11111, would be shared by every test's silo).
+        if (!settings.TryGetValue(SiloPortKey, out var siloPort) || siloPort == "0")
+        {
+            var free = FreeTcpPort();
+            while (free == port)
+            {
+                free = FreeTcpPort();
+            }
+            start.Environment[SiloPortKey] = free.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        // API tests reach the silo over HTTP only; an Orleans gateway would be one more port to collide on.
+        start.Environment.TryAdd(GatewayPortKey, "0");
 
         var clustered = settings.TryGetValue("Granary__Cluster__Membership__Provider", out var provider)
             && !string.Equals(provider, "None", StringComparison.OrdinalIgnoreCase);
@@ -110,8 +134,8 @@ internal sealed partial class SiloProcess : IAsyncDisposable
     public string Output => OutputTail(MaxOutputLines);
 
     /// <summary>
-    /// Waits until /health/ready answers 200 (and, for a clustered silo, names it Active in the cluster); fails with
-    /// the silo's output when it exits or the deadline passes.
+    /// Waits until /health/ready answers 200 (and, for a clustered silo, names it Active in the membership view); fails
+    /// with the silo's output when it exits or the deadline passes.
     /// </summary>
     public Task WaitReadyAsync(TimeSpan timeout) =>
         WaitForOkAsync("/health/ready", timeout, body => !_clustered || IsActive(body));
@@ -262,7 +286,7 @@ internal sealed partial class SiloProcess : IAsyncDisposable
         {
             using var document = JsonDocument.Parse(body);
             return document.RootElement.GetProperty("providers").EnumerateArray().Any(p =>
-                p.GetProperty("component").GetString() == "cluster"
+                p.GetProperty("component").GetString() == "silo"
                 && p.GetProperty("healthy").GetBoolean()
                 && (p.GetProperty("detail").GetString() ?? "").StartsWith("Active", StringComparison.Ordinal));
         }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Granary.Silo.Tests;
 
@@ -18,13 +20,13 @@ public sealed class SiloHostTests
         var providers = Providers(body);
         Assert.Contains(("storage", "sqlite", true), providers);
         Assert.Contains(("reminders", "sqlite", true), providers);
-        Assert.Contains(("silo", "runtime", true), providers);
+        Assert.Contains(("silo", "orleans", true), providers);
         Assert.True(File.Exists(Path.Combine(silo.WorkingDirectory, "data", "granary.db")), "the embedded default keeps its SQLite file under ./data");
 
         Assert.Equal(0, await silo.TerminateAsync(TimeSpan.FromSeconds(40)));
         var logLines = silo.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.All(logLines, line => JsonDocument.Parse(line).Dispose());
-        Assert.Contains(logLines, line => line.Contains("\"Category\":\"Granary.Runtime\"", StringComparison.Ordinal) && line.Contains("stopped in", StringComparison.Ordinal));
+        Assert.Contains(logLines, line => line.Contains("\"Category\":\"Orleans.Hosting.SiloHostedService\"", StringComparison.Ordinal) && line.Contains("Orleans Silo stopped.", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -33,21 +35,30 @@ public sealed class SiloHostTests
         var postgres = Environment.GetEnvironmentVariable("GRANARY_TEST_POSTGRES")
             ?? "Host=127.0.0.1;Port=55432;Username=granary;Password=granary;Database=granary_test";
         var redis = Environment.GetEnvironmentVariable("GRANARY_TEST_REDIS") ?? "127.0.0.1:56379";
+        // Orleans keys reminders by service ("{ServiceId}/reminders"): a service of its own keeps this run's apart.
+        var serviceId = $"silo-test-{Guid.NewGuid():N}";
         await using var silo = Start(new Dictionary<string, string>
         {
             ["Granary__Storage__Provider"] = "Postgres",
             ["Granary__Storage__Postgres__ConnectionString"] = postgres,
             ["Granary__Reminders__Provider"] = "Redis",
             ["Granary__Reminders__Redis__Configuration"] = redis,
-            ["Granary__Reminders__Redis__KeyPrefix"] = $"silo-test-{Guid.NewGuid():N}",
+            ["Granary__ServiceId"] = serviceId,
         });
+        try
+        {
+            using var body = JsonDocument.Parse(await silo.WaitForOkAsync("/health/ready", StartTimeout));
 
-        using var body = JsonDocument.Parse(await silo.WaitForOkAsync("/health/ready", StartTimeout));
-
-        var providers = Providers(body);
-        Assert.Contains(("storage", "postgres", true), providers);
-        Assert.Contains(("reminders", "redis", true), providers);
-        Assert.Equal(0, await silo.TerminateAsync(TimeSpan.FromSeconds(40)));
+            var providers = Providers(body);
+            Assert.Contains(("storage", "postgres", true), providers);
+            Assert.Contains(("reminders", "redis", true), providers);
+            Assert.Equal(0, await silo.TerminateAsync(TimeSpan.FromSeconds(40)));
+        }
+        finally
+        {
+            using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis);
+            await connection.GetDatabase().KeyDeleteAsync($"{serviceId}/reminders");
+        }
     }
 
     [Fact]
@@ -75,7 +86,60 @@ public sealed class SiloHostTests
         var exitCode = await silo.WaitForExitAsync(StartTimeout);
 
         Assert.NotEqual(0, exitCode);
-        Assert.Contains("Granary:Storage:Provider is 'cassandra'; use Sqlite, Postgres or Memory.", silo.Output);
+        Assert.Contains("Granary:Storage:Provider is 'Cassandra' but must be one of Sqlite, Postgres.", silo.Output);
+    }
+
+    [Fact]
+    public async Task MigrateCommand_AppliesTheSchemaThenFindsItCurrent_AndExitsZero()
+    {
+        await using var first = SiloProcess.Start("migrate", new Dictionary<string, string>(), command: "migrate");
+        Assert.Equal(0, await first.WaitForExitAsync(StartTimeout));
+        var database = Path.Combine(first.WorkingDirectory, "data", "granary.db");
+        Assert.Contains($"storage (sqlite {database}): schema version 0 -> ", first.Output);
+        Assert.True(File.Exists(database), "migrate creates the embedded default's SQLite file");
+
+        await using var second = SiloProcess.Start("migrate-again", new Dictionary<string, string>
+        {
+            ["Granary__Storage__Sqlite__Path"] = database,
+        }, command: "migrate");
+        Assert.Equal(0, await second.WaitForExitAsync(StartTimeout));
+        Assert.Contains($"storage (sqlite {database}): schema version ", second.Output);
+        Assert.Contains("(already current)", second.Output);
+    }
+
+    [Fact]
+    public async Task MigrateCommand_WithInvalidConfiguration_ExitsOne_NamingTheKey()
+    {
+        await using var migrate = SiloProcess.Start("migrate", new Dictionary<string, string>
+        {
+            ["Granary__Storage__Provider"] = "Postgres",
+        }, command: "migrate");
+
+        Assert.Equal(1, await migrate.WaitForExitAsync(StartTimeout));
+        Assert.Contains("Granary:Storage:Postgres:ConnectionString is empty", migrate.Output);
+    }
+
+    [Fact]
+    public async Task GrainAssemblies_LoadsGrainsFromAFile_ThatAClientThenCalls()
+    {
+        var gatewayPort = SiloProcess.FreeTcpPort();
+        var serviceId = $"plugin-{Guid.NewGuid():N}";
+        await using var silo = Start(new Dictionary<string, string>
+        {
+            ["Granary__GrainAssemblies__0"] = typeof(PluginEchoGrain).Assembly.Location,
+            ["Granary__Cluster__GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Granary__ServiceId"] = serviceId,
+        });
+        await silo.WaitReadyAsync(StartTimeout);
+        var client = Host.CreateApplicationBuilder();
+        client.UseOrleansClient(orleans => orleans.UseLocalhostClustering(gatewayPort, serviceId, "dev"));
+        using var host = client.Build();
+        await host.StartAsync();
+
+        var answer = await host.Services.GetRequiredService<IClusterClient>().GetGrain<IPluginEchoGrain>("k1").Echo("hello");
+
+        Assert.Equal("k1:hello", answer);
+        await host.StopAsync();
     }
 
     /// <summary>The built silo as a process; Production refuses to start without a token signing key, so each gets one.</summary>

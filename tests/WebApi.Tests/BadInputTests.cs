@@ -31,7 +31,7 @@ public sealed class BadInputTests
     [MemberData(nameof(Bodies))]
     public async Task EveryWriteEndpoint_BadBody_Is4xxProblem(string body)
     {
-        using var factory = new ApiFactory(ApiStorage.Memory);
+        using var factory = new ApiFactory(ApiStorage.Sqlite);
         var owner = await factory.RegisterAndLoginAsync();
         var orgId = await owner.CreateOrganizationAsync();
         var writes = new (HttpMethod Method, string Path)[]
@@ -150,7 +150,7 @@ public sealed class BadInputTests
     [MemberData(nameof(BodyEndpoints))]
     public async Task InventoryAndOrderWrites_BadBody_Is4xxProblem_NamingTheField(string route)
     {
-        using var factory = new ApiFactory(ApiStorage.Memory);
+        using var factory = new ApiFactory(ApiStorage.Sqlite);
         var owner = await factory.RegisterAndLoginAsync();
         var orgId = await owner.CreateOrganizationAsync();
         var orderId = await owner.CreateOrderAsync(orgId);
@@ -195,7 +195,7 @@ public sealed class BadInputTests
     [InlineData("cancel")]
     public async Task BodilessOrderMoves_AnyBody_NeverA500(string move)
     {
-        using var factory = new ApiFactory(ApiStorage.Memory);
+        using var factory = new ApiFactory(ApiStorage.Sqlite);
         var owner = await factory.RegisterAndLoginAsync();
         var orgId = await owner.CreateOrganizationAsync();
         var orderId = await owner.CreateOrderAsync(orgId);

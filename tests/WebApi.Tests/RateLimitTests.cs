@@ -13,7 +13,7 @@ public sealed class RateLimitTests
     [Fact]
     public async Task ConfiguredLimits_Answer429WithRetryAfter_PerCallerAndPerAddress()
     {
-        using var baseFactory = new ApiFactory(ApiStorage.Memory);
+        using var baseFactory = new ApiFactory(ApiStorage.Sqlite);
         using var factory = baseFactory.WithWebHostBuilder(b =>
         {
             b.UseSetting("Granary:Http:AnonymousRequestsPerMinute", "3");

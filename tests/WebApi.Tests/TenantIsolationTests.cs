@@ -78,7 +78,7 @@ public sealed class TenantIsolationTests
     [Fact]
     public void Walk_CoversEveryOrgScopedRoute()
     {
-        using var factory = new ApiFactory(ApiStorage.Memory);
+        using var factory = new ApiFactory(ApiStorage.Sqlite);
         var endpoints = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
         Assert.NotEmpty(endpoints);
         var mapped = endpoints

@@ -7,6 +7,7 @@ namespace Granary.Grains.Channels;
 /// verifying an HMAC needs the key, so the secret is stored in the grain's state and never handed back to callers
 /// after creation or rotation.
 /// </summary>
+[Alias("granary.IChannelGrain")]
 public interface IChannelGrain : IGrainWithStringKey
 {
     /// <summary>Creates the channel, enabled; returns null when this id is taken already.</summary>
@@ -31,9 +32,11 @@ public interface IChannelGrain : IGrainWithStringKey
 }
 
 /// <summary>What creating a channel takes; <see cref="Secret"/> is the HMAC key.</summary>
+[GenerateSerializer, Immutable, Alias("granary.NewChannel")]
 public sealed record NewChannel(string OrganizationId, ChannelKind Kind, string Name, string Secret);
 
 /// <summary>A channel as callers see it: never its secret.</summary>
+[GenerateSerializer, Immutable, Alias("granary.ChannelInfo")]
 public sealed record ChannelInfo(string Id, string OrganizationId, ChannelKind Kind, string Name, bool Enabled, DateTimeOffset CreatedAt);
 
 /// <summary>The payload format a channel sends (docs/channels.md).</summary>
@@ -60,4 +63,5 @@ public enum ChannelReceiveStatus
 
 /// <param name="Order">Set for <see cref="ChannelReceiveStatus.Created"/> and <see cref="ChannelReceiveStatus.Existing"/>.</param>
 /// <param name="Field">For <see cref="ChannelReceiveStatus.Invalid"/>: the JSON path of the bad field.</param>
+[GenerateSerializer, Immutable, Alias("granary.ChannelReceiveResult")]
 public sealed record ChannelReceiveResult(ChannelReceiveStatus Status, OrderSnapshot? Order = null, string? Field = null, string? Error = null);

@@ -4,8 +4,9 @@ namespace Granary.Grains.Emails;
 
 /// <summary>
 /// One email, keyed "{orgId}/{jobId}" (<see cref="EmailJobKey"/>): renders its template once, sends at once through
-/// <see cref="IEmailSenderGrain"/>, retries on the email schedule with a one-shot reminder, dead after the last attempt.
+/// <see cref="IEmailSenderGrain"/>, retries on the email schedule with a due reminder, dead after the last attempt.
 /// </summary>
+[Alias("granary.IEmailJobGrain")]
 public interface IEmailJobGrain : IGrainWithStringKey
 {
     /// <summary>Records the email and makes the first attempt; idempotent per job id (a second call sends nothing).</summary>
@@ -19,6 +20,7 @@ public interface IEmailJobGrain : IGrainWithStringKey
 }
 
 /// <summary>Which template, to whom, with which values (template placeholders are {{name}}).</summary>
+[GenerateSerializer, Immutable, Alias("granary.EmailRequest")]
 public sealed record EmailRequest(string OrganizationId, EmailTemplate Template, string To, IReadOnlyDictionary<string, string> Values);
 
 public enum EmailTemplate
@@ -30,6 +32,7 @@ public enum EmailTemplate
     WebhookEndpointDisabled,
 }
 
+[GenerateSerializer, Immutable, Alias("granary.EmailJobInfo")]
 public sealed record EmailJobInfo(
     string Id,
     string OrganizationId,
@@ -44,14 +47,17 @@ public sealed record EmailJobInfo(
     DateTimeOffset UpdatedAt);
 
 /// <summary>Sends one rendered message over SMTP (a stateless worker); throws <see cref="EmailSendException"/> when it fails.</summary>
+[Alias("granary.IEmailSenderGrain")]
 public interface IEmailSenderGrain : IGrainWithIntegerKey
 {
     Task Send(EmailMessage message);
 }
 
 /// <summary>A rendered message: plain-text and HTML bodies.</summary>
+[GenerateSerializer, Immutable, Alias("granary.EmailMessage")]
 public sealed record EmailMessage(string To, string Subject, string TextBody, string HtmlBody);
 
+[GenerateSerializer, Alias("granary.EmailSendException")]
 public sealed class EmailSendException(string message, Exception? inner = null) : Exception(message, inner);
 
 public static class EmailJobKey

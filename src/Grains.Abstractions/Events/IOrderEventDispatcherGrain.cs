@@ -6,8 +6,14 @@ namespace Granary.Grains.Events;
 /// jobs are stored (or done) the event is acknowledged. Safe to run twice for the same events: deliveries and email
 /// jobs have stable ids, so a repeated hand-over finds them and sends nothing again.
 /// </summary>
+[Alias("granary.IOrderEventDispatcherGrain")]
 public interface IOrderEventDispatcherGrain : IGrainWithIntegerKey
 {
-    /// <summary>Hands over the pending events of the order "{orgId}/{orderId}"; returns how many were acknowledged.</summary>
-    Task<int> Dispatch(string orderKey);
+    /// <summary>
+    /// Hands over the pending events of the order "{orgId}/{orderId}". One-way: the order doesn't wait, so the
+    /// dispatcher's calls back into the order (GetPendingEvents, AckEvents) queue behind the order's turn instead of
+    /// waiting for it; a lost or failed hand-over is driven again by the order's outbox reminder.
+    /// </summary>
+    [OneWay]
+    Task Dispatch(string orderKey);
 }

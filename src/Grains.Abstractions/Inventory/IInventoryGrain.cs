@@ -4,6 +4,7 @@ namespace Granary.Grains.Inventory;
 /// Stock of one SKU in one organization, keyed "{orgId}/{sku}" (<see cref="InventoryKey"/>). On hand never goes
 /// below what is reserved, so available stock is never negative however many orders race for the last unit.
 /// </summary>
+[Alias("granary.IInventoryGrain")]
 public interface IInventoryGrain : IGrainWithStringKey
 {
     /// <summary>Sets the units on hand; throws <see cref="StockException"/> when that is below the reserved units.</summary>
@@ -27,6 +28,7 @@ public interface IInventoryGrain : IGrainWithStringKey
 }
 
 /// <summary>Stock of one SKU as the API shows it.</summary>
+[GenerateSerializer, Immutable, Alias("granary.StockLevel")]
 public sealed record StockLevel(string Sku, int OnHand, int Reserved, int Available);
 
 /// <summary>Builds inventory grain keys.</summary>
@@ -36,4 +38,5 @@ public static class InventoryKey
 }
 
 /// <summary>A stock change would make on hand or available negative.</summary>
+[GenerateSerializer, Alias("granary.StockException")]
 public sealed class StockException(string message) : InvalidOperationException(message);

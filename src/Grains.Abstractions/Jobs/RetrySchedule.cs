@@ -4,6 +4,7 @@ namespace Granary.Grains.Jobs;
 /// How long a job waits after each failed attempt: <c>Delays[0]</c> after the first, <c>Delays[1]</c> after the
 /// second, … ; once they are used up the job is dead. A job therefore makes at most <c>Delays.Count + 1</c> attempts.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("granary.RetrySchedule")]
 public sealed record RetrySchedule(IReadOnlyList<TimeSpan> Delays)
 {
     /// <summary>Close to what webhook providers use: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.</summary>

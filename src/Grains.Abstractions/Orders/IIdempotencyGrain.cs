@@ -4,6 +4,7 @@ namespace Granary.Grains.Orders;
 /// One Idempotency-Key of one organization, keyed "{orgId}/{key}": remembers the hash of the first request body and
 /// the order it created, so a retry gets the first answer and the same key with another body is refused.
 /// </summary>
+[Alias("granary.IIdempotencyGrain")]
 public interface IIdempotencyGrain : IGrainWithStringKey
 {
     /// <summary>Creates the order the first time; afterwards returns what the first call created, or a mismatch.</summary>
@@ -30,4 +31,5 @@ public enum IdempotentOutcome
 }
 
 /// <param name="Order">The order as first created; null on <see cref="IdempotentOutcome.BodyMismatch"/>.</param>
+[GenerateSerializer, Immutable, Alias("granary.IdempotentCreateResult")]
 public sealed record IdempotentCreateResult(IdempotentOutcome Outcome, OrderSnapshot? Order);

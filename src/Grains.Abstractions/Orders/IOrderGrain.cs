@@ -5,6 +5,7 @@ namespace Granary.Grains.Orders;
 /// throw <see cref="OrderTransitionException"/>; calls on an order never created throw <see cref="OrderNotFoundException"/>.
 /// Every transition appends an event to the order's outbox in the same state write.
 /// </summary>
+[Alias("granary.IOrderGrain")]
 public interface IOrderGrain : IGrainWithStringKey
 {
     /// <summary>Creates the order (pending) and schedules its auto-cancel; when it exists already, returns it unchanged.</summary>

@@ -4,6 +4,7 @@ namespace Granary.Grains.Orders;
 // message and has a (string message) constructor.
 
 /// <summary>The state machine doesn't allow this move from the order's current status.</summary>
+[GenerateSerializer, Alias("granary.OrderTransitionException")]
 public sealed class OrderTransitionException(string message) : InvalidOperationException(message)
 {
     public static OrderTransitionException For(OrderStatus from, OrderAction action) =>
@@ -11,9 +12,11 @@ public sealed class OrderTransitionException(string message) : InvalidOperationE
 }
 
 /// <summary>The order was never created.</summary>
+[GenerateSerializer, Alias("granary.OrderNotFoundException")]
 public sealed class OrderNotFoundException(string message) : InvalidOperationException(message);
 
 /// <summary>Confirming failed because one SKU has too little stock; nothing stays reserved.</summary>
+[GenerateSerializer, Alias("granary.InsufficientStockException")]
 public sealed class InsufficientStockException(string message) : InvalidOperationException(message)
 {
     private const string Prefix = "Not enough stock for SKU '";

@@ -1,15 +1,19 @@
 namespace Granary.Grains.Orders;
 
 /// <summary>One line of an order; <see cref="UnitPrice"/> in the order's currency.</summary>
+[GenerateSerializer, Immutable, Alias("granary.OrderLine")]
 public sealed record OrderLine(string Sku, int Quantity, decimal UnitPrice);
 
 /// <summary>Who ordered.</summary>
+[GenerateSerializer, Immutable, Alias("granary.Customer")]
 public sealed record Customer(string Email, string? Name);
 
 /// <summary>Where the order goes.</summary>
+[GenerateSerializer, Immutable, Alias("granary.Address")]
 public sealed record Address(string Line1, string? Line2, string City, string? Region, string PostalCode, string Country);
 
 /// <summary>What creating an order takes.</summary>
+[GenerateSerializer, Immutable, Alias("granary.CreateOrder")]
 public sealed record CreateOrder(
     IReadOnlyList<OrderLine> Lines,
     string Currency,
@@ -19,6 +23,7 @@ public sealed record CreateOrder(
     string? ExternalId = null);
 
 /// <summary>An order as callers see it. Times are UTC; money is in <see cref="Currency"/> (ISO 4217).</summary>
+[GenerateSerializer, Immutable, Alias("granary.OrderSnapshot")]
 public sealed record OrderSnapshot(
     string Id,
     string OrganizationId,
@@ -36,4 +41,5 @@ public sealed record OrderSnapshot(
     DateTimeOffset UpdatedAt);
 
 /// <summary>A domain event of the outbox: <see cref="Type"/> is "order.created", "order.confirmed", ….</summary>
+[GenerateSerializer, Immutable, Alias("granary.OrderEvent")]
 public sealed record OrderEvent(string Id, string Type, DateTimeOffset OccurredAt, OrderSnapshot Order);

@@ -1,6 +1,7 @@
 namespace Granary.Grains.Organizations;
 
 /// <summary>Finds an API key from its secret: one grain per SHA-256 hash (hex) of the secret.</summary>
+[Alias("granary.IApiKeyIndexGrain")]
 public interface IApiKeyIndexGrain : IGrainWithStringKey
 {
     Task Register(ApiKeyGrant grant);
@@ -13,6 +14,7 @@ public interface IApiKeyIndexGrain : IGrainWithStringKey
 }
 
 /// <summary>What a key lets its holder do: act in one organization with some scopes, until revoked.</summary>
+[GenerateSerializer, Immutable, Alias("granary.ApiKeyGrant")]
 public sealed record ApiKeyGrant(string OrganizationId, string KeyId, IReadOnlyList<string> Scopes, bool Revoked);
 
 /// <summary>The scopes an API key can carry.</summary>

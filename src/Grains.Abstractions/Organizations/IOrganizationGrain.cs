@@ -1,6 +1,7 @@
 namespace Granary.Grains.Organizations;
 
 /// <summary>One organization (tenant), keyed by its id. Holds its settings and its members' roles.</summary>
+[Alias("granary.IOrganizationGrain")]
 public interface IOrganizationGrain : IGrainWithStringKey
 {
     /// <summary>Creates the organization with <paramref name="ownerUserId"/> as its owner; fails if it exists.</summary>
@@ -41,12 +42,15 @@ public interface IOrganizationGrain : IGrainWithStringKey
 }
 
 /// <summary>Who joins, with which role; email and name are kept for member lists.</summary>
+[GenerateSerializer, Immutable, Alias("granary.NewMember")]
 public sealed record NewMember(string UserId, string Email, string Name, OrgRole Role);
 
 /// <summary>A member as the API shows it.</summary>
+[GenerateSerializer, Immutable, Alias("granary.MemberInfo")]
 public sealed record MemberInfo(string UserId, string Email, string Name, OrgRole Role, DateTimeOffset JoinedAt);
 
 /// <summary>The outcome of a change to the members; <see cref="Member"/> is set when it succeeded (null after a removal).</summary>
+[GenerateSerializer, Immutable, Alias("granary.MemberChange")]
 public sealed record MemberChange(MemberChangeStatus Status, MemberInfo? Member = null);
 
 public enum MemberChangeStatus
@@ -70,15 +74,19 @@ public enum MemberChangeStatus
 }
 
 /// <summary>A new API key: its id, name, scopes, the SHA-256 hash (hex) of its secret and a short prefix to recognise it by.</summary>
+[GenerateSerializer, Immutable, Alias("granary.NewApiKey")]
 public sealed record NewApiKey(string Id, string Name, IReadOnlyList<string> Scopes, string SecretHash, string Prefix);
 
 /// <summary>An API key as lists show it (never its secret).</summary>
+[GenerateSerializer, Immutable, Alias("granary.ApiKeyInfo")]
 public sealed record ApiKeyInfo(string Id, string Name, IReadOnlyList<string> Scopes, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
 
 /// <summary>What creating an organization takes.</summary>
+[GenerateSerializer, Immutable, Alias("granary.CreateOrganization")]
 public sealed record CreateOrganization(string Name, string Slug);
 
 /// <summary>An organization as the API shows it.</summary>
+[GenerateSerializer, Immutable, Alias("granary.OrganizationInfo")]
 public sealed record OrganizationInfo(string Id, string Name, string Slug, OrganizationSettings Settings, DateTimeOffset CreatedAt);
 
 /// <summary>Settings that change how the organization's orders and jobs behave.</summary>
@@ -86,4 +94,5 @@ public sealed record OrganizationInfo(string Id, string Name, string Slug, Organ
 /// <param name="DailySummary">Whether owners get a daily summary email.</param>
 /// <param name="TimeZone">IANA time zone for the daily summary.</param>
 /// <param name="DailySummaryHour">The local hour (0–23) at which the daily summary is sent.</param>
+[GenerateSerializer, Immutable, Alias("granary.OrganizationSettings")]
 public sealed record OrganizationSettings(int AutoCancelMinutes = 60, bool DailySummary = true, string TimeZone = "UTC", int DailySummaryHour = 7);

@@ -5,6 +5,7 @@ namespace Granary.Grains.Organizations;
 /// whose organization was never created is released by <see cref="Release"/> or, after a minute, taken over by the next
 /// claim.
 /// </summary>
+[Alias("granary.ISlugIndexGrain")]
 public interface ISlugIndexGrain : IGrainWithStringKey
 {
     /// <summary>Claims the slug for <paramref name="organizationId"/>; true when it now belongs to it (also on a repeat).</summary>

@@ -3,10 +3,11 @@ using Granary.Grains.Organizations;
 namespace Granary.Grains.Scheduling;
 
 /// <summary>
-/// The daily summary email of one organization, keyed by its id. A one-shot reminder due at the next
+/// The daily summary email of one organization, keyed by its id. A reminder due at the next
 /// <see cref="OrganizationSettings.DailySummaryHour"/>:00 in the organization's time zone sends the previous local
 /// day's figures to every owner, at most once per local day, then schedules the next day.
 /// </summary>
+[Alias("granary.IDailySummaryGrain")]
 public interface IDailySummaryGrain : IGrainWithStringKey
 {
     /// <summary>
@@ -22,4 +23,5 @@ public interface IDailySummaryGrain : IGrainWithStringKey
 
 /// <param name="NextRunAt">When the reminder is due; null when none is registered (summary off).</param>
 /// <param name="LastSentDate">The local date of the last tick that sent a summary (of the day before it).</param>
+[GenerateSerializer, Immutable, Alias("granary.DailySummarySchedule")]
 public sealed record DailySummarySchedule(DateTimeOffset? NextRunAt, DateOnly? LastSentDate);

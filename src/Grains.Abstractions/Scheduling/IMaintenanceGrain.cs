@@ -4,6 +4,7 @@ namespace Granary.Grains.Scheduling;
 /// The cluster's periodic clean-up, one grain keyed <see cref="MaintenanceKey.Global"/>: a periodic reminder asks
 /// <see cref="IExpiredRecords"/> for expired idempotency records and refresh-token families and makes each forget itself.
 /// </summary>
+[Alias("granary.IMaintenanceGrain")]
 public interface IMaintenanceGrain : IGrainWithStringKey
 {
     /// <summary>Registers the periodic reminder unless it is registered with the configured period already (every silo calls this at start).</summary>
@@ -14,6 +15,7 @@ public interface IMaintenanceGrain : IGrainWithStringKey
 }
 
 /// <summary>What one sweep forgot; <see cref="Complete"/> is false when it stopped at its batch limit with rows left.</summary>
+[GenerateSerializer, Immutable, Alias("granary.MaintenanceReport")]
 public sealed record MaintenanceReport(int IdempotencyRecords, int RefreshTokenFamilies, bool Complete);
 
 /// <summary>The one key <see cref="IMaintenanceGrain"/> is used with.</summary>

@@ -6,6 +6,7 @@ namespace Granary.Grains.Users;
 /// failed, or the silo stopped in between) is released by <see cref="Release"/> or, after a minute, taken over by the
 /// next claim, so a failed registration doesn't keep the email taken.
 /// </summary>
+[Alias("granary.IEmailIndexGrain")]
 public interface IEmailIndexGrain : IGrainWithStringKey
 {
     /// <summary>Claims the email for <paramref name="userId"/>; true when it now belongs to that user (also on a repeat).</summary>

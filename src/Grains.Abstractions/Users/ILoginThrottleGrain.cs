@@ -4,6 +4,7 @@ namespace Granary.Grains.Users;
 /// Counts failed logins for one key ("account:{email}" or "address:{ip}") in a fixed window and locks the key
 /// once the limit is reached, until the window ends.
 /// </summary>
+[Alias("granary.ILoginThrottleGrain")]
 public interface ILoginThrottleGrain : IGrainWithStringKey
 {
     /// <summary>How long the caller must wait, or null when a login may be tried now.</summary>

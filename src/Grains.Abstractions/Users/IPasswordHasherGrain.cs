@@ -1,6 +1,7 @@
 namespace Granary.Grains.Users;
 
 /// <summary>Hashes and checks passwords (ASP.NET Core Identity's PasswordHasher); a stateless worker, as it is CPU work.</summary>
+[Alias("granary.IPasswordHasherGrain")]
 public interface IPasswordHasherGrain : IGrainWithIntegerKey
 {
     Task<string> Hash(string password);

@@ -5,6 +5,7 @@ namespace Granary.Grains.Users;
 /// Each refresh rotates the current token; presenting a token that was already rotated means it leaked, so the
 /// whole family is revoked.
 /// </summary>
+[Alias("granary.IRefreshTokenFamilyGrain")]
 public interface IRefreshTokenFamilyGrain : IGrainWithStringKey
 {
     /// <summary>Starts the family with its first token.</summary>
@@ -21,6 +22,7 @@ public interface IRefreshTokenFamilyGrain : IGrainWithStringKey
 }
 
 /// <summary>The outcome of a refresh; <see cref="UserId"/> is set only when <see cref="Status"/> is Rotated.</summary>
+[GenerateSerializer, Immutable, Alias("granary.RefreshResult")]
 public sealed record RefreshResult(RefreshStatus Status, string? UserId = null);
 
 public enum RefreshStatus

@@ -1,6 +1,7 @@
 namespace Granary.Grains.Users;
 
 /// <summary>One user account, keyed by the user id (a Guid in "N" format).</summary>
+[Alias("granary.IUserGrain")]
 public interface IUserGrain : IGrainWithStringKey
 {
     /// <summary>Creates the account; false when it already exists.</summary>
@@ -26,7 +27,9 @@ public interface IUserGrain : IGrainWithStringKey
 }
 
 /// <summary>What creating an account takes; the password is already hashed.</summary>
+[GenerateSerializer, Immutable, Alias("granary.NewUser")]
 public sealed record NewUser(string Email, string Name, string PasswordHash);
 
 /// <summary>A user as the API shows it.</summary>
+[GenerateSerializer, Immutable, Alias("granary.UserProfile")]
 public sealed record UserProfile(string Id, string Email, string Name, DateTimeOffset CreatedAt);

@@ -6,8 +6,9 @@ namespace Granary.Grains.Webhooks;
 /// One delivery of one event to one endpoint, keyed "{orgId}/{deliveryId}" (<see cref="WebhookDeliveryKey"/>). The
 /// delivery id is stable for an (event, endpoint) pair, is the <c>webhook-id</c> header of every attempt, and lets
 /// receivers drop duplicates. The grain makes the first attempt at once through <see cref="IWebhookSenderGrain"/>,
-/// then keeps a one-shot reminder for each retry on the organization's schedule; dead after the last.
+/// then keeps a reminder due at each retry on the organization's schedule; dead after the last.
 /// </summary>
+[Alias("granary.IWebhookDeliveryGrain")]
 public interface IWebhookDeliveryGrain : IGrainWithStringKey
 {
     /// <summary>
@@ -26,8 +27,10 @@ public interface IWebhookDeliveryGrain : IGrainWithStringKey
 
 /// <param name="EventType">"order.created", …, or "webhook.test".</param>
 /// <param name="Payload">The JSON body sent, fixed at creation (every attempt sends the same bytes).</param>
+[GenerateSerializer, Immutable, Alias("granary.NewWebhookDelivery")]
 public sealed record NewWebhookDelivery(string OrganizationId, string EndpointId, string EventId, string EventType, string Payload, DateTimeOffset CreatedAt);
 
+[GenerateSerializer, Immutable, Alias("granary.WebhookDeliveryInfo")]
 public sealed record WebhookDeliveryInfo(
     string Id,
     string OrganizationId,
@@ -42,6 +45,7 @@ public sealed record WebhookDeliveryInfo(
     IReadOnlyList<WebhookAttempt> Attempts);
 
 /// <summary>One attempt in the delivery log (the response body truncated).</summary>
+[GenerateSerializer, Immutable, Alias("granary.WebhookAttempt")]
 public sealed record WebhookAttempt(int Number, DateTimeOffset At, WebhookSendOutcome Outcome, int? StatusCode, double LatencyMs, string? ResponseBody, string? Error);
 
 /// <summary>Builds delivery ids and grain keys.</summary>

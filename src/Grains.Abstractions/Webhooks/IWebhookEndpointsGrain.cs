@@ -5,6 +5,7 @@ namespace Granary.Grains.Webhooks;
 /// dispatcher matches, and each endpoint's health (a 410 or a failure streak longer than
 /// WebhookOptions.DisableAfter disables it and emails the organization's owners).
 /// </summary>
+[Alias("granary.IWebhookEndpointsGrain")]
 public interface IWebhookEndpointsGrain : IGrainWithStringKey
 {
     /// <summary>Creates an endpoint (enabled unless the request says otherwise); throws <see cref="WebhookEndpointLimitException"/> past the per-organization limit.</summary>
@@ -42,12 +43,15 @@ public interface IWebhookEndpointsGrain : IGrainWithStringKey
 }
 
 /// <summary>What creating an endpoint takes; <see cref="Secret"/> is "whsec_…" (made by the API, shown once).</summary>
+[GenerateSerializer, Immutable, Alias("granary.NewWebhookEndpoint")]
 public sealed record NewWebhookEndpoint(string Id, string Url, IReadOnlyList<string> EventTypes, string? Description, bool Enabled, string Secret);
 
 /// <summary>Null fields stay as they are.</summary>
+[GenerateSerializer, Immutable, Alias("granary.WebhookEndpointUpdate")]
 public sealed record WebhookEndpointUpdate(string? Url = null, IReadOnlyList<string>? EventTypes = null, string? Description = null, bool? Enabled = null);
 
 /// <summary>An endpoint as callers see it (never its secret).</summary>
+[GenerateSerializer, Immutable, Alias("granary.WebhookEndpointInfo")]
 public sealed record WebhookEndpointInfo(
     string Id,
     string OrganizationId,
@@ -61,7 +65,9 @@ public sealed record WebhookEndpointInfo(
     DateTimeOffset UpdatedAt);
 
 /// <summary>What a delivery needs to send to an endpoint: its URL and the secrets to sign with (newest first).</summary>
+[GenerateSerializer, Immutable, Alias("granary.WebhookTarget")]
 public sealed record WebhookTarget(string EndpointId, string Url, bool Enabled, IReadOnlyList<string> Secrets);
 
 /// <summary>An organization has as many endpoints as it may have.</summary>
+[GenerateSerializer, Alias("granary.WebhookEndpointLimitException")]
 public sealed class WebhookEndpointLimitException(string message) : Exception(message);

@@ -4,6 +4,7 @@ namespace Granary.Grains.Webhooks;
 /// Sends one webhook HTTP request (a stateless worker: the I/O of deliveries, local to each silo). Never throws for
 /// what the target does: refusals, timeouts and non-2xx answers come back as a <see cref="WebhookSendResult"/>.
 /// </summary>
+[Alias("granary.IWebhookSenderGrain")]
 public interface IWebhookSenderGrain : IGrainWithIntegerKey
 {
     Task<WebhookSendResult> Send(WebhookSendRequest request);
@@ -15,6 +16,7 @@ public interface IWebhookSenderGrain : IGrainWithIntegerKey
 /// <c>webhook-signature</c> = "v1,base64(HMAC-SHA256(secret, id.timestamp.body))" for each secret in
 /// <see cref="Secrets"/>, space separated). Secrets are "whsec_" + base64 of the key bytes.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("granary.WebhookSendRequest")]
 public sealed record WebhookSendRequest(string Url, string MessageId, DateTimeOffset Timestamp, string Body, IReadOnlyList<string> Secrets);
 
 /// <summary>What came of an attempt.</summary>
@@ -23,6 +25,7 @@ public sealed record WebhookSendRequest(string Url, string MessageId, DateTimeOf
 /// <param name="LatencyMs">From sending to the end of the (capped) response body, or to the failure.</param>
 /// <param name="ResponseBody">The first bytes of the response body as text (at most WebhookOptions.MaxLoggedResponseChars).</param>
 /// <param name="Error">For failures without an answer: timeout, connection refused, refused address, redirect, …</param>
+[GenerateSerializer, Immutable, Alias("granary.WebhookSendResult")]
 public sealed record WebhookSendResult(WebhookSendOutcome Outcome, int? StatusCode, double LatencyMs, string? ResponseBody, string? Error);
 
 public enum WebhookSendOutcome

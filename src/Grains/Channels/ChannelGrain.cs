@@ -4,22 +4,31 @@ using Microsoft.Extensions.Logging;
 namespace Granary.Grains.Channels;
 
 /// <summary>The stored shape of a channel. <see cref="Secret"/> is kept as is: HMAC verification needs the key itself.</summary>
+[GenerateSerializer, Alias("granary.state.ChannelState")]
 public sealed record ChannelState
 {
+    [Id(0)]
     public bool Created { get; init; }
 
+    [Id(1)]
     public string OrganizationId { get; init; } = "";
 
+    [Id(2)]
     public ChannelKind Kind { get; init; }
 
+    [Id(3)]
     public string Name { get; init; } = "";
 
+    [Id(4)]
     public string Secret { get; init; } = "";
 
+    [Id(5)]
     public bool Enabled { get; init; }
 
+    [Id(6)]
     public DateTimeOffset CreatedAt { get; init; }
 
+    [Id(7)]
     public DateTimeOffset? SecretRotatedAt { get; init; }
 }
 
@@ -29,9 +38,11 @@ public sealed record ChannelState
 /// "{orgId}/channel:{channelId}:{externalId}" with a fixed body hash: a repeat of an external id returns the first
 /// order even when the channel resends an edited payload.
 /// </summary>
+[GrainType("channel")]
 public sealed partial class ChannelGrain(
     [PersistentState("channel")] IPersistentState<ChannelState> channel,
-    ILogger<ChannelGrain> logger) : Grain, IChannelGrain
+    ILogger<ChannelGrain> logger,
+    TimeProvider time) : Grain, IChannelGrain
 {
     private const string ExternalIdHash = "channel-external-id";
 
@@ -51,7 +62,7 @@ public sealed partial class ChannelGrain(
             Name = command.Name,
             Secret = command.Secret,
             Enabled = true,
-            CreatedAt = TimeProvider.GetUtcNow(),
+            CreatedAt = time.GetUtcNow(),
         };
         return await Save();
     }
@@ -65,7 +76,7 @@ public sealed partial class ChannelGrain(
         {
             return null;
         }
-        channel.State = channel.State with { Secret = newSecret, SecretRotatedAt = TimeProvider.GetUtcNow() };
+        channel.State = channel.State with { Secret = newSecret, SecretRotatedAt = time.GetUtcNow() };
         return await Save();
     }
 
@@ -85,13 +96,13 @@ public sealed partial class ChannelGrain(
         var state = channel.State;
         if (!state.Created || !state.Enabled)
         {
-            LogRefused(GetPrimaryKeyString(), state.Created ? "disabled" : "unknown");
+            LogRefused(this.GetPrimaryKeyString(), state.Created ? "disabled" : "unknown");
             return new ChannelReceiveResult(ChannelReceiveStatus.Unauthorized);
         }
-        var check = ChannelSignature.Verify(state.Secret, timestamp, signature, body, TimeProvider.GetUtcNow());
+        var check = ChannelSignature.Verify(state.Secret, timestamp, signature, body, time.GetUtcNow());
         if (check != SignatureCheck.Valid)
         {
-            LogRefused(GetPrimaryKeyString(), check.ToString());
+            LogRefused(this.GetPrimaryKeyString(), check.ToString());
             return new ChannelReceiveResult(ChannelReceiveStatus.Unauthorized);
         }
 
@@ -105,14 +116,14 @@ public sealed partial class ChannelGrain(
             return new ChannelReceiveResult(ChannelReceiveStatus.Invalid, Field: error.Field, Error: error.Message);
         }
 
-        var channelId = GetPrimaryKeyString();
+        var channelId = this.GetPrimaryKeyString();
         var command = normalized.Command with { Channel = channelId, ExternalId = normalized.ExternalId };
         var key = $"{state.OrganizationId}/channel:{channelId}:{normalized.ExternalId}";
         var result = await GrainFactory.GetGrain<IIdempotencyGrain>(key).CreateOrder(ExternalIdHash, command);
         return new ChannelReceiveResult(result.Outcome == IdempotentOutcome.Created ? ChannelReceiveStatus.Created : ChannelReceiveStatus.Existing, result.Order);
     }
 
-    private ChannelInfo Info() => new(GetPrimaryKeyString(), channel.State.OrganizationId, channel.State.Kind, channel.State.Name, channel.State.Enabled, channel.State.CreatedAt);
+    private ChannelInfo Info() => new(this.GetPrimaryKeyString(), channel.State.OrganizationId, channel.State.Kind, channel.State.Name, channel.State.Enabled, channel.State.CreatedAt);
 
     /// <summary>Writes the state, then the organization's list entry (a retried call rewrites both).</summary>
     private async Task<ChannelInfo> Save()

@@ -1,12 +1,15 @@
 namespace Granary.Grains.Channels;
 
 /// <summary>The stored list of one organization's channels.</summary>
+[GenerateSerializer, Alias("granary.state.OrganizationChannelsState")]
 public sealed class OrganizationChannelsState
 {
+    [Id(0)]
     public List<ChannelInfo> Channels { get; set; } = [];
 }
 
 /// <summary>The channels of one organization, keyed by organization id; written by each channel grain.</summary>
+[GrainType("organizationchannels")]
 public sealed class OrganizationChannelsGrain([PersistentState("channels")] IPersistentState<OrganizationChannelsState> list)
     : Grain, IOrganizationChannelsGrain
 {

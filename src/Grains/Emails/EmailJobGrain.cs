@@ -9,7 +9,7 @@ namespace Granary.Grains.Emails;
 /// <summary>
 /// One email, keyed "{orgId}/{jobId}". Enqueue renders the template once and makes the first attempt at once through
 /// <see cref="IEmailSenderGrain"/>; nothing is stored before that attempt ends, then one state write records its
-/// outcome. A failed attempt keeps a one-shot reminder for the next one, on <see cref="EmailOptions.Schedule"/>:
+/// outcome. A failed attempt keeps a due reminder (<see cref="DueReminders"/>) for the next one, on <see cref="EmailOptions.Schedule"/>:
 /// <code>
 ///   Enqueue ── render error, or SMTP not configured ──────────────────▶ Dead
 ///   Enqueue, reminder tick (Retrying) or Retry() ── attempt ─┬─ sent ───────────────────────▶ Succeeded
@@ -20,12 +20,14 @@ namespace Granary.Grains.Emails;
 /// The reminder is registered before the write that announces it, so a crash between the two leaves a tick that
 /// finds nothing to do rather than a retrying job nobody wakes. Its list row is kept as <see cref="ReadModelGrain"/> says.
 /// </summary>
+[GrainType("emailjob")]
 public sealed class EmailJobGrain(
     [PersistentState("email")] IPersistentState<EmailJobState> job,
     IOptionsMonitor<EmailOptions> options,
     JobMetrics metrics,
     IReadModelWriter views,
-    ILogger<EmailJobGrain> logger) : ReadModelGrain, IEmailJobGrain, IRemindable
+    ILogger<EmailJobGrain> logger,
+    TimeProvider time) : ReadModelGrain, IEmailJobGrain, IRemindable
 {
     public const string RetryReminder = "email-retry";
 
@@ -47,7 +49,7 @@ public sealed class EmailJobGrain(
         var (organizationId, jobId) = SplitKey();
         Validate(request, organizationId);
 
-        var now = TimeProvider.GetUtcNow();
+        var now = time.GetUtcNow();
         var state = new EmailJobState
         {
             Created = true,
@@ -92,20 +94,28 @@ public sealed class EmailJobGrain(
         return await Attempt(state.Status == JobStatus.Dead ? state with { ScheduleAttemptCount = 0 } : state);
     }
 
-    public async Task ReceiveReminder(string reminderName, ReminderTick tick)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        // A tick for a job that was never stored, or that a manual retry already finished, has nothing to do; a
-        // one-shot reminder deletes itself once delivered.
-        if (reminderName == RetryReminder && job.State.Created && job.State.Status == JobStatus.Retrying)
+        if (reminderName != RetryReminder)
+        {
+            return;
+        }
+        // The attempt moves or removes the reminder; a tick for a job that was never stored, or that a manual retry
+        // already finished, has nothing to do but remove it.
+        if (job.State.Created && job.State.Status == JobStatus.Retrying)
         {
             await Attempt(job.State);
+        }
+        else
+        {
+            await this.UnregisterReminder(RetryReminder);
         }
     }
 
     private async Task<EmailJobInfo> Attempt(EmailJobState state)
     {
         var error = await Send(state.ToMessage());
-        var now = TimeProvider.GetUtcNow();
+        var now = time.GetUtcNow();
         var attempts = state.ScheduleAttemptCount + 1;
         state = state with
         {
@@ -122,11 +132,11 @@ public sealed class EmailJobGrain(
         }
         if (Configured && options.CurrentValue.Schedule.DelayAfter(attempts) is { } delay)
         {
-            await RegisterOrUpdateReminder(RetryReminder, delay);
+            await this.RegisterDueReminder(RetryReminder, delay);
             var retrying = state with { Status = JobStatus.Retrying, NextAttemptAt = now + delay };
             await Store(retrying);
             metrics.Reached(JobKind.Email, JobStatus.Retrying);
-            EmailLog.Retrying(logger, GetPrimaryKeyString(), retrying.Template, retrying.AttemptCount, now + delay, error);
+            EmailLog.Retrying(logger, this.GetPrimaryKeyString(), retrying.Template, retrying.AttemptCount, now + delay, error);
             return retrying.ToInfo();
         }
         return await Finish(state with { Status = JobStatus.Dead });
@@ -146,7 +156,7 @@ public sealed class EmailJobGrain(
         var hadReminder = job.State.Created && job.State.Status == JobStatus.Retrying;
         await Store(state);
 
-        var key = GetPrimaryKeyString();
+        var key = this.GetPrimaryKeyString();
         if (state.Status == JobStatus.Succeeded)
         {
             metrics.Reached(JobKind.Email, JobStatus.Succeeded);
@@ -162,7 +172,7 @@ public sealed class EmailJobGrain(
         {
             try
             {
-                await UnregisterReminder(RetryReminder);
+                await this.UnregisterReminder(RetryReminder);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -212,7 +222,7 @@ public sealed class EmailJobGrain(
 
     private (string OrganizationId, string JobId) SplitKey()
     {
-        var key = GetPrimaryKeyString();
+        var key = this.GetPrimaryKeyString();
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         return slash < 0 ? ("", key) : (key[..slash], key[(slash + 1)..]);
     }

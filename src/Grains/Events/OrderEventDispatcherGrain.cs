@@ -14,14 +14,14 @@ namespace Granary.Grains.Events;
 [Reentrant]
 public sealed class OrderEventDispatcherGrain(ILogger<OrderEventDispatcherGrain> logger) : Grain, IOrderEventDispatcherGrain
 {
-    public async Task<int> Dispatch(string orderKey)
+    public async Task Dispatch(string orderKey)
     {
         ArgumentException.ThrowIfNullOrEmpty(orderKey);
         var order = GrainFactory.GetGrain<IOrderGrain>(orderKey);
         var pending = await order.GetPendingEvents();
         if (pending.Count == 0)
         {
-            return 0;
+            return;
         }
         var handedOver = new List<string>(pending.Count);
         foreach (var change in pending)
@@ -41,7 +41,6 @@ public sealed class OrderEventDispatcherGrain(ILogger<OrderEventDispatcherGrain>
         {
             await order.AckEvents(handedOver);
         }
-        return handedOver.Count;
     }
 
     private async Task HandOverAsync(OrderEvent change)

@@ -4,23 +4,30 @@ using Granary.ReadModel;
 namespace Granary.Grains.Inventory;
 
 /// <summary>The stored shape of one SKU; the stock list reads its read-model row (src/ReadModel).</summary>
+[GenerateSerializer, Alias("granary.state.InventoryState")]
 public sealed record InventoryState
 {
     /// <summary>Counts the state writes (the read-model row's revision).</summary>
+    [Id(0)]
     public long Revision { get; init; }
 
+    [Id(1)]
     public string OrganizationId { get; init; } = "";
 
+    [Id(2)]
     public string Sku { get; init; } = "";
 
+    [Id(3)]
     public int OnHand { get; init; }
 
+    [Id(4)]
     public Dictionary<string, int> Reservations { get; init; } = [];
 
     public int Reserved => Reservations.Values.Sum();
 
     public int Available => OnHand - Reserved;
 
+    [Id(5)]
     public DateTimeOffset? UpdatedAt { get; init; }
 }
 
@@ -28,9 +35,11 @@ public sealed record InventoryState
 /// One SKU of one organization. Non-reentrant: concurrent reservations run one after another. Its stock-list row is
 /// kept as <see cref="ReadModelGrain"/> says.
 /// </summary>
+[GrainType("inventory")]
 public sealed class InventoryGrain(
     [PersistentState("inventory")] IPersistentState<InventoryState> inventory,
-    IReadModelWriter views) : ReadModelGrain, IInventoryGrain
+    IReadModelWriter views,
+    TimeProvider time) : ReadModelGrain, IInventoryGrain
 {
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -85,7 +94,7 @@ public sealed class InventoryGrain(
             Sku = sku,
             OnHand = stock.OnHand,
             Reservations = new Dictionary<string, int>(stock.Reservations),
-            UpdatedAt = TimeProvider.GetUtcNow(),
+            UpdatedAt = time.GetUtcNow(),
         };
         await inventory.WriteStateAsync();
         await WriteRowAsync(() => views.WriteStockAsync(organizationId, Level(), inventory.State.Revision));
@@ -99,7 +108,7 @@ public sealed class InventoryGrain(
 
     private (string OrganizationId, string Sku) SplitKey()
     {
-        var key = GetPrimaryKeyString();
+        var key = this.GetPrimaryKeyString();
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         return slash < 0 ? ("", key) : (key[..slash], key[(slash + 1)..]);
     }

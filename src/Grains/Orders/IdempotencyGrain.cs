@@ -3,19 +3,25 @@ using Granary.ReadModel;
 namespace Granary.Grains.Orders;
 
 /// <summary>The stored shape of one Idempotency-Key.</summary>
+[GenerateSerializer, Alias("granary.state.IdempotencyState")]
 public sealed record IdempotencyState
 {
     /// <summary>Counts the state writes (the read-model row's revision).</summary>
+    [Id(0)]
     public long Revision { get; init; }
 
+    [Id(1)]
     public string BodyHash { get; init; } = "";
 
     /// <summary>Chosen on the first call, before the order exists, so a retry after a crash creates the same order.</summary>
+    [Id(2)]
     public string OrderId { get; init; } = "";
 
     /// <summary>The first answer; null until the order was created.</summary>
+    [Id(3)]
     public OrderSnapshot? FirstResponse { get; init; }
 
+    [Id(4)]
     public DateTimeOffset CreatedAt { get; init; }
 }
 
@@ -23,15 +29,17 @@ public sealed record IdempotencyState
 /// One Idempotency-Key of one organization, keyed "{orgId}/{key}". Its row in the read model tells the clean-up sweep
 /// when the key was first used; it is kept as <see cref="ReadModelGrain"/> says.
 /// </summary>
+[GrainType("idempotency")]
 public sealed class IdempotencyGrain(
     [PersistentState("idempotency")] IPersistentState<IdempotencyState> record,
-    IReadModelWriter views) : ReadModelGrain, IIdempotencyGrain
+    IReadModelWriter views,
+    TimeProvider time) : ReadModelGrain, IIdempotencyGrain
 {
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (record.RecordExists)
         {
-            await views.WriteIdempotencyRecordAsync(GetPrimaryKeyString(), record.State.CreatedAt, record.State.Revision, cancellationToken);
+            await views.WriteIdempotencyRecordAsync(this.GetPrimaryKeyString(), record.State.CreatedAt, record.State.Revision, cancellationToken);
         }
     }
 
@@ -50,12 +58,12 @@ public sealed class IdempotencyGrain(
         var created = record.RecordExists;
         if (!created)
         {
-            record.State = new IdempotencyState { BodyHash = bodyHash, OrderId = Guid.NewGuid().ToString("N"), CreatedAt = TimeProvider.GetUtcNow() };
+            record.State = new IdempotencyState { BodyHash = bodyHash, OrderId = Guid.NewGuid().ToString("N"), CreatedAt = time.GetUtcNow() };
             await Store();
         }
 
         // Create is idempotent on the order grain, so finishing a call that crashed half-way creates nothing twice.
-        var organizationId = GetPrimaryKeyString().Split('/', 2)[0];
+        var organizationId = this.GetPrimaryKeyString().Split('/', 2)[0];
         var snapshot = await GrainFactory.GetGrain<IOrderGrain>(OrderKey.For(organizationId, record.State.OrderId)).Create(command);
         record.State = record.State with { FirstResponse = snapshot };
         await Store();
@@ -68,7 +76,7 @@ public sealed class IdempotencyGrain(
         {
             var revision = record.State.Revision;
             await record.ClearStateAsync();
-            await WriteRowAsync(() => views.DeleteIdempotencyRecordAsync(GetPrimaryKeyString(), revision));
+            await WriteRowAsync(() => views.DeleteIdempotencyRecordAsync(this.GetPrimaryKeyString(), revision));
         }
         DeactivateOnIdle();
     }
@@ -78,6 +86,6 @@ public sealed class IdempotencyGrain(
     {
         record.State = record.State with { Revision = record.State.Revision + 1 };
         await record.WriteStateAsync();
-        await WriteRowAsync(() => views.WriteIdempotencyRecordAsync(GetPrimaryKeyString(), record.State.CreatedAt, record.State.Revision));
+        await WriteRowAsync(() => views.WriteIdempotencyRecordAsync(this.GetPrimaryKeyString(), record.State.CreatedAt, record.State.Revision));
     }
 }

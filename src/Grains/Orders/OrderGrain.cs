@@ -13,14 +13,16 @@ namespace Granary.Grains.Orders;
 /// in one state write; then it tells the organization's stats grain and has the outbox handed over to jobs (webhooks,
 /// emails) by <see cref="IOrderEventDispatcherGrain"/>, outside its own turn. While the outbox holds events, a
 /// periodic reminder (registered before the write that adds them) drives the hand-over again, so a crash between the
-/// transition and the hand-over loses nothing. A pending order carries a one-shot reminder that cancels it after the
+/// transition and the hand-over loses nothing. A pending order carries a due reminder (<see cref="DueReminders"/>) that cancels it after the
 /// organization's AutoCancelMinutes. Its list row is kept as <see cref="ReadModelGrain"/> says.
 /// </summary>
+[GrainType("order")]
 public sealed class OrderGrain(
     [PersistentState("order")] IPersistentState<OrderState> order,
     IOptions<EventOptions> events,
     IReadModelWriter views,
-    ILogger<OrderGrain> logger) : ReadModelGrain, IOrderGrain, IRemindable
+    ILogger<OrderGrain> logger,
+    TimeProvider time) : ReadModelGrain, IOrderGrain, IRemindable
 {
     public const string AutoCancelReminder = "auto-cancel";
     public const string OutboxReminder = "outbox";
@@ -47,11 +49,11 @@ public sealed class OrderGrain(
         }
         var (organizationId, orderId) = SplitKey();
         var settings = (await GrainFactory.GetGrain<IOrganizationGrain>(organizationId).Get())?.Settings;
-        var now = TimeProvider.GetUtcNow();
+        var now = time.GetUtcNow();
 
         // The reminder goes first: if the write below fails, a tick on a never-created order does nothing, while a
         // created order without its reminder would stay pending for ever.
-        await RegisterOrUpdateReminder(AutoCancelReminder, TimeSpan.FromMinutes(settings?.AutoCancelMinutes ?? DefaultAutoCancelMinutes));
+        await this.RegisterDueReminder(AutoCancelReminder, TimeSpan.FromMinutes(settings?.AutoCancelMinutes ?? DefaultAutoCancelMinutes));
 
         var state = new OrderState
         {
@@ -92,7 +94,7 @@ public sealed class OrderGrain(
         var state = Require(OrderAction.Confirm, out var to);
         await ReserveAllOrNone(state);
         var snapshot = await Save(state with { Status = to }, state.Status);
-        await UnregisterReminder(AutoCancelReminder);
+        await this.UnregisterReminder(AutoCancelReminder);
         return snapshot;
     }
 
@@ -128,7 +130,7 @@ public sealed class OrderGrain(
         {
             await Task.WhenAll(Skus(state).Select(sku => Stock(sku).Release(state.Id)));
         }
-        await UnregisterReminder(AutoCancelReminder);
+        await this.UnregisterReminder(AutoCancelReminder);
         return snapshot;
     }
 
@@ -145,24 +147,24 @@ public sealed class OrderGrain(
         await order.WriteStateAsync();
         if (order.State.PendingEvents.Count == 0)
         {
-            await UnregisterReminder(OutboxReminder);
+            await this.UnregisterReminder(OutboxReminder);
             _outboxReminderRegistered = false;
         }
     }
 
-    public async Task ReceiveReminder(string reminderName, ReminderTick tick)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName == OutboxReminder)
         {
             if (order.State.PendingEvents.Count == 0)
             {
-                await UnregisterReminder(OutboxReminder);
+                await this.UnregisterReminder(OutboxReminder);
                 _outboxReminderRegistered = false;
             }
             else
             {
                 _outboxReminderRegistered = true;
-                DispatchOutbox();
+                await DispatchOutbox();
             }
             return;
         }
@@ -177,7 +179,7 @@ public sealed class OrderGrain(
         }
         else
         {
-            await UnregisterReminder(AutoCancelReminder);
+            await this.UnregisterReminder(AutoCancelReminder);
         }
     }
 
@@ -186,7 +188,7 @@ public sealed class OrderGrain(
         var state = order.State;
         if (!state.Created)
         {
-            throw new OrderNotFoundException($"Order {GetPrimaryKeyString()} does not exist.");
+            throw new OrderNotFoundException($"Order {this.GetPrimaryKeyString()} does not exist.");
         }
         to = OrderStateMachine.Next(state.Status, action);
         return state;
@@ -224,20 +226,21 @@ public sealed class OrderGrain(
     /// <summary>Writes the new state with its outbox event in one write, then updates the stats and the list row.</summary>
     private async Task<OrderSnapshot> Save(OrderState next, OrderStatus? from, string? eventType = null)
     {
-        var now = TimeProvider.GetUtcNow();
+        var now = time.GetUtcNow();
         next = next with { UpdatedAt = now };
         var snapshot = next.ToSnapshot();
         var change = new OrderEvent(Guid.NewGuid().ToString("N"), eventType ?? OrderStateMachine.EventType(next.Status), now, snapshot);
         if (!_outboxReminderRegistered)
         {
             // Before the write: stored events without their reminder could wait for ever if the hand-over below is lost.
-            var retry = TimeSpan.FromTicks(Math.Max(events.Value.OutboxRetry.Ticks, TimeSpan.TicksPerSecond));
-            await RegisterOrUpdateReminder(OutboxReminder, retry, retry);
+            // Orleans refuses reminder periods under its floor: a shorter OutboxRetry runs at the floor.
+            var retry = TimeSpan.FromTicks(Math.Max(events.Value.OutboxRetry.Ticks, this.MinimumPeriod().Ticks));
+            await this.RegisterOrUpdateReminder(OutboxReminder, retry, retry);
             _outboxReminderRegistered = true;
         }
         order.State = next with { Revision = next.Revision + 1, PendingEvents = [.. next.PendingEvents, change] };
         await order.WriteStateAsync();
-        DispatchOutbox();
+        await DispatchOutbox();
 
         try
         {
@@ -254,19 +257,14 @@ public sealed class OrderGrain(
     }
 
     /// <summary>
-    /// Asks the dispatcher to hand the outbox over, without waiting and outside this call chain: the dispatcher calls
-    /// back (GetPendingEvents, AckEvents), which must queue behind this turn rather than count as a call cycle.
+    /// Asks the dispatcher to hand the outbox over. The call is one-way: the dispatcher calls back (GetPendingEvents,
+    /// AckEvents), and those calls queue behind this turn instead of waiting on a caller that waits on them.
     /// </summary>
-    private void DispatchOutbox()
-    {
-        var dispatcher = GrainFactory.GetGrain<IOrderEventDispatcherGrain>(0);
-        var key = GetPrimaryKeyString();
-        Detached.Run(() => dispatcher.Dispatch(key), logger, key);
-    }
+    private Task DispatchOutbox() => GrainFactory.GetGrain<IOrderEventDispatcherGrain>(0).Dispatch(this.GetPrimaryKeyString());
 
     private (string OrganizationId, string OrderId) SplitKey()
     {
-        var key = GetPrimaryKeyString();
+        var key = this.GetPrimaryKeyString();
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         return slash < 0 ? ("", key) : (key[..slash], key[(slash + 1)..]);
     }

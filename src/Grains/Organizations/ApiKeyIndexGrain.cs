@@ -1,11 +1,14 @@
 namespace Granary.Grains.Organizations;
 
 /// <summary>The stored grant of one key hash.</summary>
+[GenerateSerializer, Alias("granary.state.ApiKeyIndexState")]
 public sealed class ApiKeyIndexState
 {
+    [Id(0)]
     public ApiKeyGrant? Grant { get; set; }
 }
 
+[GrainType("apikeyindex")]
 public sealed class ApiKeyIndexGrain([PersistentState("apikey")] IPersistentState<ApiKeyIndexState> index) : Grain, IApiKeyIndexGrain
 {
     public async Task Register(ApiKeyGrant grant)

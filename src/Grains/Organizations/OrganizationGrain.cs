@@ -5,24 +5,31 @@ using Microsoft.Extensions.Logging;
 namespace Granary.Grains.Organizations;
 
 /// <summary>The stored shape of an organization: its info, members and API keys (secrets only as hashes).</summary>
+[GenerateSerializer, Alias("granary.state.OrganizationState")]
 public sealed class OrganizationState
 {
+    [Id(0)]
     public OrganizationInfo? Info { get; set; }
 
+    [Id(1)]
     public List<MemberInfo> Members { get; set; } = [];
 
+    [Id(2)]
     public List<StoredApiKey> ApiKeys { get; set; } = [];
 }
 
 /// <summary>An API key as stored.</summary>
+[GenerateSerializer, Alias("granary.state.StoredApiKey")]
 public sealed record StoredApiKey(string Id, string Name, IReadOnlyList<string> Scopes, string SecretHash, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
 {
     public ApiKeyInfo ToInfo() => new(Id, Name, Scopes, Prefix, CreatedAt, RevokedAt);
 }
 
+[GrainType("organization")]
 public sealed class OrganizationGrain(
     [PersistentState("organization")] IPersistentState<OrganizationState> org,
-    ILogger<OrganizationGrain> logger) : Grain, IOrganizationGrain
+    ILogger<OrganizationGrain> logger,
+    TimeProvider time) : Grain, IOrganizationGrain
 {
     private OrganizationState State => org.State;
 
@@ -30,15 +37,15 @@ public sealed class OrganizationGrain(
     {
         if (State.Info is not null)
         {
-            throw new InvalidOperationException($"Organization {GetPrimaryKeyString()} already exists.");
+            throw new InvalidOperationException($"Organization {this.GetPrimaryKeyString()} already exists.");
         }
-        var now = TimeProvider.GetUtcNow();
+        var now = time.GetUtcNow();
         var owner = await GrainFactory.GetGrain<IUserGrain>(ownerUserId).GetProfile()
             ?? throw new InvalidOperationException($"User {ownerUserId} doesn't exist.");
-        State.Info = new OrganizationInfo(GetPrimaryKeyString(), command.Name, command.Slug, new OrganizationSettings(), now);
+        State.Info = new OrganizationInfo(this.GetPrimaryKeyString(), command.Name, command.Slug, new OrganizationSettings(), now);
         State.Members = [new MemberInfo(ownerUserId, owner.Email, owner.Name, OrgRole.Owner, now)];
         await org.WriteStateAsync();
-        await GrainFactory.GetGrain<IUserGrain>(ownerUserId).AddOrganization(GetPrimaryKeyString());
+        await GrainFactory.GetGrain<IUserGrain>(ownerUserId).AddOrganization(this.GetPrimaryKeyString());
         await EnsureDailySummary(State.Info.Settings);
         return State.Info;
     }
@@ -76,10 +83,10 @@ public sealed class OrganizationGrain(
         {
             return new MemberChange(status);
         }
-        var added = new MemberInfo(member.UserId, member.Email, member.Name, member.Role, TimeProvider.GetUtcNow());
+        var added = new MemberInfo(member.UserId, member.Email, member.Name, member.Role, time.GetUtcNow());
         State.Members.Add(added);
         await org.WriteStateAsync();
-        await GrainFactory.GetGrain<IUserGrain>(member.UserId).AddOrganization(GetPrimaryKeyString());
+        await GrainFactory.GetGrain<IUserGrain>(member.UserId).AddOrganization(this.GetPrimaryKeyString());
         return new MemberChange(MemberChangeStatus.Done, added);
     }
 
@@ -121,7 +128,7 @@ public sealed class OrganizationGrain(
         }
         State.Members.Remove(current);
         await org.WriteStateAsync();
-        await GrainFactory.GetGrain<IUserGrain>(userId).RemoveOrganization(GetPrimaryKeyString());
+        await GrainFactory.GetGrain<IUserGrain>(userId).RemoveOrganization(this.GetPrimaryKeyString());
         return new MemberChange(MemberChangeStatus.Done);
     }
 
@@ -131,10 +138,10 @@ public sealed class OrganizationGrain(
         {
             return null;
         }
-        var stored = new StoredApiKey(key.Id, key.Name, key.Scopes, key.SecretHash, key.Prefix, TimeProvider.GetUtcNow(), null);
+        var stored = new StoredApiKey(key.Id, key.Name, key.Scopes, key.SecretHash, key.Prefix, time.GetUtcNow(), null);
         // Index first: a key that is indexed but not listed can't be used by anyone who didn't get its secret,
         // while a listed key missing from the index would look valid and never work.
-        await GrainFactory.GetGrain<IApiKeyIndexGrain>(key.SecretHash).Register(new ApiKeyGrant(GetPrimaryKeyString(), key.Id, key.Scopes, Revoked: false));
+        await GrainFactory.GetGrain<IApiKeyIndexGrain>(key.SecretHash).Register(new ApiKeyGrant(this.GetPrimaryKeyString(), key.Id, key.Scopes, Revoked: false));
         State.ApiKeys.Add(stored);
         await org.WriteStateAsync();
         return stored.ToInfo();
@@ -153,7 +160,7 @@ public sealed class OrganizationGrain(
         await GrainFactory.GetGrain<IApiKeyIndexGrain>(key.SecretHash).Revoke();
         if (key.RevokedAt is null)
         {
-            State.ApiKeys[index] = key with { RevokedAt = TimeProvider.GetUtcNow() };
+            State.ApiKeys[index] = key with { RevokedAt = time.GetUtcNow() };
             await org.WriteStateAsync();
         }
         return true;
@@ -167,11 +174,11 @@ public sealed class OrganizationGrain(
     {
         try
         {
-            await GrainFactory.GetGrain<IDailySummaryGrain>(GetPrimaryKeyString()).Ensure(settings);
+            await GrainFactory.GetGrain<IDailySummaryGrain>(this.GetPrimaryKeyString()).Ensure(settings);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            OrganizationLog.DailySummaryNotScheduled(logger, exception, GetPrimaryKeyString());
+            OrganizationLog.DailySummaryNotScheduled(logger, exception, this.GetPrimaryKeyString());
         }
     }
 

@@ -5,24 +5,29 @@ using Microsoft.Extensions.Logging;
 namespace Granary.Grains.Scheduling;
 
 /// <summary>The stored shape of one organization's daily summary.</summary>
+[GenerateSerializer, Alias("granary.state.DailySummaryState")]
 public sealed record DailySummaryState
 {
     /// <summary>The local date of the last tick that sent a summary; a second tick that day sends nothing.</summary>
+    [Id(0)]
     public DateOnly? LastSentDate { get; init; }
 
     /// <summary>The intended time of the next tick, as last registered (null when the summary is off).</summary>
+    [Id(1)]
     public DateTimeOffset? NextRunAt { get; init; }
 }
 
 /// <summary>
-/// One organization's daily summary, keyed by the organization id. Its one-shot reminder fires at the configured local
+/// One organization's daily summary, keyed by the organization id. Its due reminder (see DueReminders) fires at the configured local
 /// hour; the tick sends the previous local day's figures to each owner through <see cref="IDailySummaryNotifier"/>,
 /// records the date (so a repeated or duplicate tick sends nothing), then registers the next day's tick.
 /// </summary>
+[GrainType("dailysummary")]
 public sealed class DailySummaryGrain(
     [PersistentState("dailySummary")] IPersistentState<DailySummaryState> summary,
     IDailySummaryNotifier notifier,
-    ILogger<DailySummaryGrain> logger) : Grain, IDailySummaryGrain, IRemindable
+    ILogger<DailySummaryGrain> logger,
+    TimeProvider time) : Grain, IDailySummaryGrain, IRemindable
 {
     public const string ReminderName = "daily-summary";
 
@@ -36,15 +41,15 @@ public sealed class DailySummaryGrain(
     }
 
     public async Task<DailySummarySchedule> Get() =>
-        new(await GetReminder(ReminderName) is null ? null : summary.State.NextRunAt, summary.State.LastSentDate);
+        new(await this.GetReminder(ReminderName) is null ? null : summary.State.NextRunAt, summary.State.LastSentDate);
 
-    public async Task ReceiveReminder(string reminderName, ReminderTick tick)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != ReminderName)
         {
             return;
         }
-        var organizationId = GetPrimaryKeyString();
+        var organizationId = this.GetPrimaryKeyString();
         var organization = await GrainFactory.GetGrain<IOrganizationGrain>(organizationId).Get();
         if (organization is null || !organization.Settings.DailySummary)
         {
@@ -53,7 +58,7 @@ public sealed class DailySummaryGrain(
         }
 
         var settings = organization.Settings;
-        var now = TimeProvider.GetUtcNow();
+        var now = time.GetUtcNow();
         var today = DailySchedule.LocalDate(now, DailySchedule.Zone(settings.TimeZone));
         if (summary.State.LastSentDate is not { } last || last < today)
         {
@@ -93,12 +98,12 @@ public sealed class DailySummaryGrain(
         var next = DailySchedule.NextOccurrence(now, DailySchedule.Zone(settings.TimeZone), settings.DailySummaryHour);
         if (now + RetryDelay < next)
         {
-            SchedulingLog.SummaryRetrying(logger, exception, GetPrimaryKeyString(), today, now + RetryDelay);
+            SchedulingLog.SummaryRetrying(logger, exception, this.GetPrimaryKeyString(), today, now + RetryDelay);
             await Register(now + RetryDelay, now);
         }
         else
         {
-            SchedulingLog.SummaryGivenUp(logger, exception, GetPrimaryKeyString(), today);
+            SchedulingLog.SummaryGivenUp(logger, exception, this.GetPrimaryKeyString(), today);
             await Schedule(settings);
         }
     }
@@ -108,15 +113,15 @@ public sealed class DailySummaryGrain(
     {
         if (!settings.DailySummary)
         {
-            await UnregisterReminder(ReminderName);
+            await this.UnregisterReminder(ReminderName);
             await Save(nextRunAt: null);
             return new DailySummarySchedule(null, summary.State.LastSentDate);
         }
-        var now = TimeProvider.GetUtcNow();
+        var now = time.GetUtcNow();
         var next = DailySchedule.NextOccurrence(now, DailySchedule.Zone(settings.TimeZone), settings.DailySummaryHour);
         // The table's due time may differ from the intended one by the moment it took to register (and a claimed tick
         // shows its lease), so the intended time kept in state is what's compared.
-        if (summary.State.NextRunAt != next || await GetReminder(ReminderName) is null)
+        if (summary.State.NextRunAt != next || await this.GetReminder(ReminderName) is null)
         {
             await Register(next, now);
         }
@@ -125,7 +130,7 @@ public sealed class DailySummaryGrain(
 
     private async Task Register(DateTimeOffset dueAt, DateTimeOffset now)
     {
-        await RegisterOrUpdateReminder(ReminderName, dueAt - now);
+        await this.RegisterDueReminder(ReminderName, dueAt - now);
         await Save(dueAt);
     }
 

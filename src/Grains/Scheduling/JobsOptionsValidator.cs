@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 
 namespace Granary.Grains.Scheduling;
 
 /// <summary>Fails start-up naming the option, its value and the rule it breaks.</summary>
-internal sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
+internal sealed class JobsOptionsValidator(IOptions<ReminderOptions> reminders) : IValidateOptions<JobsOptions>
 {
     public ValidateOptionsResult Validate(string? name, JobsOptions o)
     {
@@ -12,9 +13,10 @@ internal sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
         {
             failures.Add($"Granary:Jobs:IdempotencyRetention is {o.IdempotencyRetention} but must be a positive time span.");
         }
-        if (o.MaintenanceInterval < TimeSpan.FromSeconds(1))
+        var floor = reminders.Value.MinimumReminderPeriod;
+        if (o.MaintenanceInterval < floor)
         {
-            failures.Add($"Granary:Jobs:MaintenanceInterval is {o.MaintenanceInterval} but must be at least one second (the shortest reminder period).");
+            failures.Add($"Granary:Jobs:MaintenanceInterval is {o.MaintenanceInterval} but must be at least {floor} (the shortest reminder period, Granary:Reminders:MinimumPeriod).");
         }
         if (o.MaintenanceBatchSize is < 1 or > 10_000)
         {

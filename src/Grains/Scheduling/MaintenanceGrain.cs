@@ -10,10 +10,12 @@ namespace Granary.Grains.Scheduling;
 /// <see cref="IExpiredRecords"/> in bounded batches and tells each grain to forget itself. A key that can't be
 /// forgotten now is logged and found again by the next sweep; nothing here needs state of its own.
 /// </summary>
+[GrainType("maintenance")]
 public sealed class MaintenanceGrain(
     IExpiredRecords expired,
     IOptions<JobsOptions> options,
-    ILogger<MaintenanceGrain> logger) : Grain, IMaintenanceGrain, IRemindable
+    ILogger<MaintenanceGrain> logger,
+    TimeProvider time) : Grain, IMaintenanceGrain, IRemindable
 {
     public const string ReminderName = "maintenance";
 
@@ -24,26 +26,32 @@ public sealed class MaintenanceGrain(
 
     public async Task Ensure()
     {
-        // Every silo calls this at start: re-registering an unchanged reminder would push its next tick back each time.
-        if ((await GetReminder(ReminderName))?.Period != Options.MaintenanceInterval)
+        // Every silo calls this at start: re-registering an existing reminder would push its next tick back each time.
+        // A changed interval is applied at the next tick, which carries the period it was registered with.
+        if (await this.GetReminder(ReminderName) is null)
         {
-            await RegisterOrUpdateReminder(ReminderName, Options.MaintenanceInterval, Options.MaintenanceInterval);
+            await this.RegisterOrUpdateReminder(ReminderName, Options.MaintenanceInterval, Options.MaintenanceInterval);
         }
     }
 
     public Task<MaintenanceReport> RunNow() => Sweep();
 
-    public async Task ReceiveReminder(string reminderName, ReminderTick tick)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName == ReminderName)
+        if (reminderName != ReminderName)
         {
-            await Sweep();
+            return;
         }
+        if (status.Period != Options.MaintenanceInterval)
+        {
+            await this.RegisterOrUpdateReminder(ReminderName, Options.MaintenanceInterval, Options.MaintenanceInterval);
+        }
+        await Sweep();
     }
 
     private async Task<MaintenanceReport> Sweep()
     {
-        var now = TimeProvider.GetUtcNow();
+        var now = time.GetUtcNow();
         var (idempotency, idempotencyDone) = await ForgetAll(
             "idempotency record",
             (after, limit) => expired.IdempotencyKeysAsync(now - Options.IdempotencyRetention, after, limit, CancellationToken.None),

@@ -5,14 +5,13 @@ namespace Granary.Grains.Scheduling;
 
 /// <summary>
 /// Schedules the maintenance sweep once the silo runs: after the host has started (the silo has started and, when
-/// clustered, joined — see SiloHostedService) it calls <see cref="IMaintenanceGrain.Ensure"/> in the background,
+/// clustered, joined — Orleans's silo hosted service) it calls <see cref="IMaintenanceGrain.Ensure"/> in the background,
 /// retrying with doubling delays a bounded number of times. Start-up never waits for it; every silo does it, and
 /// Ensure is idempotent, so one success anywhere is enough.
 /// </summary>
 internal sealed class MaintenanceStartup(
     IGrainFactory grains,
     IHostApplicationLifetime lifetime,
-    TimeProvider time,
     ILogger<MaintenanceStartup> logger) : IHostedService, IDisposable
 {
     private const int MaxAttempts = 8;
@@ -66,7 +65,8 @@ internal sealed class MaintenanceStartup(
                 }
                 SchedulingLog.EnsureRetrying(logger, exception, attempt, delay);
             }
-            await Task.Delay(delay, time, stopping);
+            // Real time: these retries wait for the silo, not for the grains' (possibly fake) clock.
+            await Task.Delay(delay, stopping);
             delay *= 2;
         }
     }

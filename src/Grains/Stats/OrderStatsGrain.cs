@@ -3,22 +3,29 @@ using Granary.Grains.Orders;
 namespace Granary.Grains.Stats;
 
 /// <summary>The stored figures of one organization.</summary>
+[GenerateSerializer, Alias("granary.state.OrderStatsState")]
 public sealed record OrderStatsState
 {
+    [Id(0)]
     public Dictionary<OrderStatus, int> ByStatus { get; init; } = [];
 
+    [Id(1)]
     public string TimeZone { get; init; } = "UTC";
 
     /// <summary>Orders created per local day (only the last few days are kept).</summary>
+    [Id(2)]
     public Dictionary<DateOnly, int> CreatedPerDay { get; init; } = [];
 
     /// <summary>Totals of non-cancelled orders per local day of creation and currency ("2026-01-01|EUR").</summary>
+    [Id(3)]
     public Dictionary<string, decimal> RevenuePerDay { get; init; } = [];
 
     /// <summary>Orders per local day of creation and current status ("2026-01-01|Pending"); absent in rows written before it existed.</summary>
+    [Id(4)]
     public Dictionary<string, int> StatusPerDay { get; init; } = [];
 
     /// <summary>The last event ids seen, so a repeated Record changes nothing.</summary>
+    [Id(5)]
     public List<string> RecentEventIds { get; init; } = [];
 }
 
@@ -29,7 +36,8 @@ public sealed record OrderStatsState
 /// arriving meanwhile wait for the next, which stores them all. One organization is then not capped at one
 /// transition per storage round trip.
 /// </summary>
-public sealed class OrderStatsGrain([PersistentState("stats")] IPersistentState<OrderStatsState> stats) : Grain, IOrderStatsGrain
+[GrainType("orderstats")]
+public sealed class OrderStatsGrain([PersistentState("stats")] IPersistentState<OrderStatsState> stats, TimeProvider time) : Grain, IOrderStatsGrain
 {
     /// <summary>Days before today whose figures are kept (the daily summary reads yesterday's; a week leaves room for late ticks).</summary>
     private const int DaysKept = 7;
@@ -72,7 +80,7 @@ public sealed class OrderStatsGrain([PersistentState("stats")] IPersistentState<
             }
             catch (Exception exception)
             {
-                // The runtime deactivates the activation after a failed write, and its state goes with it: the
+                // Granary's storage deactivates the activation after a failed write, and its state goes with it: the
                 // transitions of this write and of the one waiting are not stored (their callers log it).
                 batch.TrySetException(exception);
                 _nextWrite?.TrySetException(exception);
@@ -195,7 +203,7 @@ public sealed class OrderStatsGrain([PersistentState("stats")] IPersistentState<
         }
     }
 
-    private DateOnly Today(TimeZoneInfo zone) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(TimeProvider.GetUtcNow(), zone).DateTime);
+    private DateOnly Today(TimeZoneInfo zone) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
 
     private static TimeZoneInfo Zone(string id)
     {

@@ -8,19 +8,26 @@ namespace Granary.Grains.Users;
 ///   logout ──▶ family revoked
 /// </code>
 /// </summary>
+[GenerateSerializer, Alias("granary.state.RefreshTokenFamily")]
 public sealed class RefreshTokenFamily
 {
     /// <summary>Counts the state writes (the read-model row's revision).</summary>
+    [Id(0)]
     public long Revision { get; set; }
 
+    [Id(1)]
     public string UserId { get; set; } = "";
 
+    [Id(2)]
     public string CurrentHash { get; set; } = "";
 
+    [Id(3)]
     public DateTimeOffset CurrentExpiresAt { get; set; }
 
+    [Id(4)]
     public List<string> UsedHashes { get; set; } = [];
 
+    [Id(5)]
     public bool Revoked { get; set; }
 
     public RefreshResult Rotate(string presentedHash, string nextHash, DateTimeOffset nextExpiresAt, DateTimeOffset now)

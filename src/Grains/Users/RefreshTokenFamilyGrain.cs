@@ -6,15 +6,17 @@ namespace Granary.Grains.Users;
 /// One refresh-token family (see <see cref="RefreshTokenFamily"/>). Its row in the read model tells the clean-up
 /// sweep when the family expires or was revoked; it is kept as <see cref="ReadModelGrain"/> says.
 /// </summary>
+[GrainType("refreshtokenfamily")]
 public sealed class RefreshTokenFamilyGrain(
     [PersistentState("family")] IPersistentState<RefreshTokenFamily> family,
-    IReadModelWriter views) : ReadModelGrain, IRefreshTokenFamilyGrain
+    IReadModelWriter views,
+    TimeProvider time) : ReadModelGrain, IRefreshTokenFamilyGrain
 {
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (family.RecordExists)
         {
-            await views.WriteRefreshFamilyAsync(GetPrimaryKeyString(), family.State.Revoked, family.State.CurrentExpiresAt, family.State.Revision, cancellationToken);
+            await views.WriteRefreshFamilyAsync(this.GetPrimaryKeyString(), family.State.Revoked, family.State.CurrentExpiresAt, family.State.Revision, cancellationToken);
         }
     }
 
@@ -30,7 +32,7 @@ public sealed class RefreshTokenFamilyGrain(
 
     public async Task<RefreshResult> Rotate(string presentedHash, string nextHash, DateTimeOffset nextExpiresAt)
     {
-        var result = family.State.Rotate(presentedHash, nextHash, nextExpiresAt, TimeProvider.GetUtcNow());
+        var result = family.State.Rotate(presentedHash, nextHash, nextExpiresAt, time.GetUtcNow());
         if (result.Status is RefreshStatus.Rotated or RefreshStatus.ReuseDetected)
         {
             await Store();
@@ -54,7 +56,7 @@ public sealed class RefreshTokenFamilyGrain(
         {
             var revision = family.State.Revision;
             await family.ClearStateAsync();
-            await WriteRowAsync(() => views.DeleteRefreshFamilyAsync(GetPrimaryKeyString(), revision));
+            await WriteRowAsync(() => views.DeleteRefreshFamilyAsync(this.GetPrimaryKeyString(), revision));
         }
         DeactivateOnIdle();
     }
@@ -64,6 +66,6 @@ public sealed class RefreshTokenFamilyGrain(
     {
         family.State.Revision++;
         await family.WriteStateAsync();
-        await WriteRowAsync(() => views.WriteRefreshFamilyAsync(GetPrimaryKeyString(), family.State.Revoked, family.State.CurrentExpiresAt, family.State.Revision));
+        await WriteRowAsync(() => views.WriteRefreshFamilyAsync(this.GetPrimaryKeyString(), family.State.Revoked, family.State.CurrentExpiresAt, family.State.Revision));
     }
 }

@@ -3,26 +3,33 @@ using Granary.Grains.Emails;
 namespace Granary.Grains.Users;
 
 /// <summary>The stored shape of an account.</summary>
+[GenerateSerializer, Alias("granary.state.UserState")]
 public sealed class UserState
 {
+    [Id(0)]
     public string? Email { get; set; }
 
+    [Id(1)]
     public string Name { get; set; } = "";
 
+    [Id(2)]
     public string PasswordHash { get; set; } = "";
 
+    [Id(3)]
     public DateTimeOffset CreatedAt { get; set; }
 
     /// <summary>Organizations the user joined; the organization grains hold the roles.</summary>
+    [Id(4)]
     public List<string> Organizations { get; set; } = [];
 }
 
 /// <summary>
-/// One account. Creating it schedules the welcome email through a one-shot reminder registered before the write, so
+/// One account. Creating it schedules the welcome email through a due reminder (<see cref="DueReminders"/>) registered before the write, so
 /// the email is sent (by an email job) even if the silo stops right after the account is stored, and registration
 /// never waits for SMTP.
 /// </summary>
-public sealed class UserGrain([PersistentState("user")] IPersistentState<UserState> user) : Grain, IUserGrain, IRemindable
+[GrainType("user")]
+public sealed class UserGrain([PersistentState("user")] IPersistentState<UserState> user, TimeProvider time) : Grain, IUserGrain, IRemindable
 {
     public const string WelcomeReminder = "welcome";
 
@@ -31,15 +38,21 @@ public sealed class UserGrain([PersistentState("user")] IPersistentState<UserSta
 
     private bool Exists => user.State.Email is not null;
 
-    public async Task ReceiveReminder(string reminderName, ReminderTick tick)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName != WelcomeReminder || !Exists)
+        if (reminderName != WelcomeReminder)
         {
             return;
         }
-        var userId = GetPrimaryKeyString();
-        await GrainFactory.GetGrain<IEmailJobGrain>(EmailJobKey.For(AccountEmails, $"welcome-{userId}")).Enqueue(
-            new EmailRequest(AccountEmails, EmailTemplate.Welcome, user.State.Email!, new Dictionary<string, string> { ["name"] = user.State.Name }));
+        if (Exists)
+        {
+            // The email job's id is stable: a repeated tick (the enqueue failed, or the silo died before the
+            // reminder was removed) finds the job and sends nothing twice.
+            var userId = this.GetPrimaryKeyString();
+            await GrainFactory.GetGrain<IEmailJobGrain>(EmailJobKey.For(AccountEmails, $"welcome-{userId}")).Enqueue(
+                new EmailRequest(AccountEmails, EmailTemplate.Welcome, user.State.Email!, new Dictionary<string, string> { ["name"] = user.State.Name }));
+        }
+        await this.UnregisterReminder(WelcomeReminder);
     }
 
     public async Task<bool> Create(NewUser command)
@@ -48,20 +61,20 @@ public sealed class UserGrain([PersistentState("user")] IPersistentState<UserSta
         {
             return false;
         }
-        await RegisterOrUpdateReminder(WelcomeReminder, TimeSpan.FromSeconds(1));
+        await this.RegisterDueReminder(WelcomeReminder, TimeSpan.FromSeconds(1));
         user.State = new UserState
         {
             Email = command.Email,
             Name = command.Name,
             PasswordHash = command.PasswordHash,
-            CreatedAt = TimeProvider.GetUtcNow(),
+            CreatedAt = time.GetUtcNow(),
         };
         await user.WriteStateAsync();
         return true;
     }
 
     public Task<UserProfile?> GetProfile() => Task.FromResult(
-        Exists ? new UserProfile(GetPrimaryKeyString(), user.State.Email!, user.State.Name, user.State.CreatedAt) : null);
+        Exists ? new UserProfile(this.GetPrimaryKeyString(), user.State.Email!, user.State.Name, user.State.CreatedAt) : null);
 
     public Task<string?> GetPasswordHash() => Task.FromResult(Exists ? user.State.PasswordHash : null);
 

@@ -63,6 +63,7 @@ internal static class OrleansOptionsMapping
     private static void MapMembership(ClusterMembershipOptions membership, GranaryClusterOptions cluster)
     {
         membership.ProbeTimeout = cluster.ProbeTimeout;
+        membership.MaxProbeTimeout = cluster.MaxProbeTimeout;
         membership.NumMissedProbesLimit = cluster.MissedProbesLimit;
         membership.NumVotesForDeathDeclaration = cluster.VotesForDeath;
         membership.NumProbedSilos = cluster.ProbedSilos;

@@ -36,6 +36,10 @@ internal sealed class GranaryClusterOptionsValidator(GranaryProfile profile) : I
         }
         OptionRules.Positive(failures, "Granary:Cluster:ProbeTimeout", options.ProbeTimeout);
         OptionRules.AtLeast(failures, "Granary:Cluster:MissedProbesLimit", options.MissedProbesLimit, 1);
+        if (options.MaxProbeTimeout < options.ProbeTimeout)
+        {
+            failures.Add($"Granary:Cluster:MaxProbeTimeout is {options.MaxProbeTimeout} but must be at least Granary:Cluster:ProbeTimeout ({options.ProbeTimeout}).");
+        }
         OptionRules.AtLeast(failures, "Granary:Cluster:VotesForDeath", options.VotesForDeath, 1);
         OptionRules.AtLeast(failures, "Granary:Cluster:ProbedSilos", options.ProbedSilos, 1);
         if (options.VotesForDeath > options.ProbedSilos)

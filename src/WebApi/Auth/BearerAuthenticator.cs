@@ -1,5 +1,4 @@
 using Granary.Grains.Organizations;
-using Granary.Runtime;
 
 namespace Granary.WebApi.Auth;
 

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using Granary.Grains.Channels;
 using Granary.Grains.Organizations;
-using Granary.Runtime;
 using Granary.WebApi.Auth;
 using Granary.WebApi.Http;
 using Granary.WebApi.Organizations;

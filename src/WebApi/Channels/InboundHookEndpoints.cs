@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Granary.Grains.Channels;
-using Granary.Runtime;
 using Granary.WebApi.Http;
 using Granary.WebApi.Http.RateLimiting;
 using Granary.WebApi.Orders;

@@ -1,13 +1,15 @@
 using System.Text.Json;
-using Granary.Runtime;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Orleans.Storage;
 
 namespace Granary.WebApi.Http;
 
 /// <summary>
 /// Every error is an RFC 9457 problem document. Bad JSON (malformed, wrong types, unknown or missing fields) is a
-/// 400 naming the field; grain exceptions map to 409/503; anything else is a 500 without internals.
+/// 400 naming the field; Orleans's failures of a grain call map to 409 (a state write lost its etag race) or 503
+/// (the call's deadline passed, or its silo left the cluster: retrying is the cure); anything else is a 500 without
+/// internals. Domain exceptions arrive as the types the grain threw and are answered by the endpoints themselves.
 /// </summary>
 internal static class ApiProblems
 {
@@ -61,8 +63,9 @@ internal static class ApiProblems
             BadHttpRequestException bad => (bad.StatusCode, "The request is not valid.", bad.Message, null),
             JsonException json => (400, "The request body is not valid JSON for this endpoint.", json.Message, FieldError(json)),
             InconsistentStateException => (409, "The resource changed while the request ran; retry it.", null, null),
-            GrainCallTimeoutException => (503, "The request took too long; retry it.", null, null),
-            SiloUnavailableException => (503, "The service is moving work between servers; retry it.", null, null),
+            // Orleans reports a grain call past its ResponseTimeout as a plain TimeoutException.
+            TimeoutException => (503, "The request took too long; retry it.", null, null),
+            OrleansMessageRejectionException => (503, "The service is moving work between servers; retry it.", null, null),
             _ => (500, "An unexpected error occurred.", null, null),
         };
 

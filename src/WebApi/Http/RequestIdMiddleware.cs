@@ -3,8 +3,9 @@ using System.Text.RegularExpressions;
 namespace Granary.WebApi.Http;
 
 /// <summary>
-/// Takes the caller's X-Request-Id (when it is a sane token) or makes one, returns it on the response, puts it in
-/// every log line of the request (log scope) and in the grain request context as the correlation id.
+/// Takes the caller's X-Request-Id (when it is a sane token) or makes one, returns it on the response and puts it in
+/// every log line of the request (log scope). It is not copied into Orleans's RequestContext: no grain reads it, and
+/// every grain call would carry it for nothing.
 /// </summary>
 internal sealed partial class RequestIdMiddleware(RequestDelegate next, ILogger<RequestIdMiddleware> logger)
 {
@@ -16,7 +17,6 @@ internal sealed partial class RequestIdMiddleware(RequestDelegate next, ILogger<
         var requestId = incoming.Length is > 0 and <= 128 && SafeToken().IsMatch(incoming) ? incoming : context.TraceIdentifier;
         context.TraceIdentifier = requestId;
         context.Response.Headers[Header] = requestId;
-        Runtime.RequestContext.CorrelationId = requestId;
         using (logger.BeginScope(new RequestIdScope(requestId)))
         {
             await next(context);

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Granary.Grains.Inventory;
 using Granary.Grains.Organizations;
 using Granary.ReadModel;
-using Granary.Runtime;
 using Granary.WebApi.Http;
 using Granary.WebApi.Organizations;
 using Granary.WebApi.Queries;

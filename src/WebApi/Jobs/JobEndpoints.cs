@@ -5,7 +5,6 @@ using Granary.Grains.Jobs;
 using Granary.Grains.Organizations;
 using Granary.Grains.Webhooks;
 using Granary.ReadModel;
-using Granary.Runtime;
 using Granary.WebApi.Http;
 using Granary.WebApi.Organizations;
 using Granary.WebApi.Queries;

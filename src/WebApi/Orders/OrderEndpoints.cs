@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Granary.Grains.Orders;
 using Granary.Grains.Organizations;
-using Granary.Runtime;
 using Granary.WebApi.Http;
 using Granary.WebApi.Organizations;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Granary.Grains.Organizations;
 using Granary.Grains.Users;
-using Granary.Runtime;
 using Granary.WebApi.Auth;
 using Granary.WebApi.Http;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Granary.Grains.Organizations;
-using Granary.Runtime;
 using Granary.WebApi.Auth;
 using Granary.WebApi.Http;
 

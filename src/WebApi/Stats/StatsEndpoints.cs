@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Granary.Grains.Organizations;
 using Granary.Grains.Stats;
-using Granary.Runtime;
 using Granary.WebApi.Http;
 using Granary.WebApi.Organizations;
 using Microsoft.AspNetCore.Http.HttpResults;

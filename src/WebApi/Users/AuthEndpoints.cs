@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Claims;
 using Granary.Grains.Organizations;
 using Granary.Grains.Users;
-using Granary.Runtime;
 using Granary.WebApi.Auth;
 using Granary.WebApi.Http;
 using Granary.WebApi.Http.RateLimiting;

@@ -1,5 +1,4 @@
 using Granary.Grains.Users;
-using Granary.Runtime;
 
 namespace Granary.WebApi.Users;
 

@@ -1,5 +1,4 @@
 using Granary.Grains.Users;
-using Granary.Runtime;
 using Granary.WebApi.Auth;
 using Microsoft.Extensions.Options;
 

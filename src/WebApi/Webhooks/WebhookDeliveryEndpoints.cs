@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using Granary.Grains.Organizations;
 using Granary.Grains.Webhooks;
 using Granary.ReadModel;
-using Granary.Runtime;
 using Granary.WebApi.Http;
 using Granary.WebApi.Jobs;
 using Granary.WebApi.Organizations;

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Granary.Grains.Organizations;
 using Granary.Grains.Webhooks;
-using Granary.Runtime;
 using Granary.WebApi.Http;
 using Granary.WebApi.Organizations;
 using Microsoft.AspNetCore.Http.HttpResults;

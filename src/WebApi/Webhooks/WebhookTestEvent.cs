@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Granary.Grains.Organizations;
 using Granary.Grains.Webhooks;
-using Granary.Runtime;
 using Granary.WebApi.Organizations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Granary.Cluster.Tests.Grains;
-using Granary.Runtime;
 
 namespace Granary.Cluster.Tests.Infrastructure;
 

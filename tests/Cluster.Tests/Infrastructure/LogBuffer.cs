@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Granary.Cluster.Tests.Infrastructure;
 
-/// <summary>Keeps the last log lines of the in-process silo, to print when a test fails (xunit doesn't capture the console).</summary>
+/// <summary>Keeps the last log lines of the in-process Orleans client, to print when a test fails (xunit doesn't capture the console).</summary>
 internal sealed class LogBuffer(string source) : ILoggerProvider
 {
     private const int MaxLines = 2000;

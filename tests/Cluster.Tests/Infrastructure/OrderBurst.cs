@@ -1,10 +1,14 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 
 namespace Granary.Cluster.Tests.Infrastructure;
+
+/// <summary>A create attempt that failed and was sent again: where, why, and when it ended (a Stopwatch timestamp).</summary>
+internal readonly record struct FailedAttempt(string Description, long Ended);
 
 /// <summary>
 /// Creates orders through POST /api/v1/orgs/{org}/orders with bounded concurrency, order i through silo i mod n, each
@@ -18,15 +22,15 @@ internal sealed class OrderBurst(IReadOnlyList<HttpClient> silos, string accessT
     private const string OrderJson =
         """{"lines":[{"sku":"SKU-1","quantity":1,"unitPrice":9.90}],"currency":"EUR","customer":{"email":"burst@example.com","name":"Burst"},"shippingAddress":{"line1":"1 Main St","city":"Lyon","postalCode":"69001","country":"FR"}}""";
 
-    private readonly ConcurrentQueue<string> _failures = new();
+    private readonly ConcurrentQueue<FailedAttempt> _failures = new();
     private readonly TaskCompletionSource _milestone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _milestoneAt = int.MaxValue;
     private int _acknowledged;
 
     public int Acknowledged => Volatile.Read(ref _acknowledged);
 
-    /// <summary>Attempts that failed and were sent again, described ("silo-2: HTTP 500 …").</summary>
-    public IReadOnlyCollection<string> Failures => _failures;
+    /// <summary>Attempts that failed and were sent again, described ("silo-2: HTTP 500 …"), in the order they ended.</summary>
+    public IReadOnlyCollection<FailedAttempt> Failures => _failures;
 
     /// <summary>Completes once <paramref name="count"/> orders were acknowledged (call before <see cref="RunAsync"/>).</summary>
     public Task WhenAcknowledged(int count)
@@ -83,10 +87,10 @@ internal sealed class OrderBurst(IReadOnlyList<HttpClient> silos, string accessT
             {
                 failure = $"{ex.GetType().Name}: {Shorten(ex.Message)}";
             }
-            _failures.Enqueue($"{siloName(silo)}: {failure}");
+            _failures.Enqueue(new FailedAttempt($"{siloName(silo)}: {failure}", Stopwatch.GetTimestamp()));
             await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * (attempt + 1))));
         }
-        throw new TimeoutException($"Order {key} was not acknowledged after {MaxAttempts} attempts; last failures: {string.Join(" | ", _failures.TakeLast(3))}");
+        throw new TimeoutException($"Order {key} was not acknowledged after {MaxAttempts} attempts; last failures: {string.Join(" | ", _failures.TakeLast(3).Select(f => f.Description))}");
     }
 
     private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";

@@ -1,25 +1,15 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Granary.Cluster.Tests.Grains;
 
 namespace Granary.Cluster.Tests.Infrastructure;
 
-/// <summary>Failure-detection timings the silos run with.</summary>
-internal enum DetectionTimings
-{
-    /// <summary>The silo's defaults (nothing set): a killed silo is declared dead within 10 s.</summary>
-    Defaults,
-
-    /// <summary>Test timings: probes every 250 ms, 3 misses, death timeout 4 s; reminders polled every 200 ms with 3 s leases.</summary>
-    Fast,
-}
-
 /// <summary>
-/// A cluster of real silo processes (the built src/Silo) on loopback, sharing a Redis membership table, PostgreSQL
-/// grain storage and Redis reminders, all under names unique to this run; plus the in-process <see cref="ClientSilo"/>
-/// the test calls grains through. Disposal kills every process it started, stops the client, and removes the run's
-/// Redis keys and grain rows, whether the test passed or not.
+/// A cluster of real silo processes (the built src/Silo with the test grains loaded) on loopback, sharing Orleans's Redis
+/// membership table, PostgreSQL grain storage and Redis reminders under a ServiceId unique to the run; plus, when asked,
+/// the in-process <see cref="TestSilo"/> the test calls grains through. Disposal kills every process it started, stops
+/// the test silo, and removes the run's Redis keys and grain rows, whether the test passed or not.
 /// </summary>
 internal sealed class SiloCluster : IAsyncDisposable
 {
@@ -27,42 +17,59 @@ internal sealed class SiloCluster : IAsyncDisposable
 
     private readonly Dictionary<string, string> _settings;
     private readonly List<SiloProcess> _started = [];
-    private readonly string _signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    private TestSilo? _testSilo;
     private int _nextSilo;
 
-    private SiloCluster(string runId, Dictionary<string, string> settings, MembershipTableReader membership)
+    private SiloCluster(string runId, Dictionary<string, string> settings, MembershipReader membership)
     {
         RunId = runId;
         _settings = settings;
         Membership = membership;
     }
 
-    /// <summary>Unique to this run: the Redis key prefix, and the prefix of every grain key the test uses.</summary>
+    /// <summary>Unique to this run: the ServiceId and ClusterId, and the prefix of every grain key the test uses.</summary>
     public string RunId { get; }
-
-    public string ClusterId => _settings["Granary:ClusterId"];
 
     /// <summary>Silo processes started and not yet stopped or killed, oldest first.</summary>
     public List<SiloProcess> Running { get; } = [];
 
-    public ClientSilo Client { get; private set; } = null!;
+    /// <summary>Every silo process started, in order: silo-1, silo-2, …</summary>
+    public IReadOnlyList<SiloProcess> Started => _started;
 
-    public MembershipTableReader Membership { get; }
+    public TestSilo TestSilo => _testSilo ?? throw new InvalidOperationException("This cluster was started without the in-process test silo.");
 
-    /// <summary>Starts <paramref name="processes"/> silo processes and the client silo, and waits until all of them are Active.</summary>
-    public static async Task<SiloCluster> StartAsync(int processes, DetectionTimings timings)
+    public MembershipReader Membership { get; }
+
+    /// <summary>How long <see cref="StartAsync"/> took, until every silo was Active.</summary>
+    public TimeSpan StartedIn { get; private set; }
+
+    /// <summary>
+    /// Starts <paramref name="processes"/> silo processes with <paramref name="timings"/> and the test's own
+    /// <paramref name="settings"/>, waits until all are Active, then starts the in-process <see cref="TestSilo"/> if <paramref name="withTestSilo"/>.
+    /// </summary>
+    public static async Task<SiloCluster> StartAsync(
+        int processes, DetectionTimings timings, IReadOnlyDictionary<string, string>? settings = null, bool withTestSilo = true)
     {
+        var starting = System.Diagnostics.Stopwatch.StartNew();
         await TestServices.RequireBothAsync();
-        var runId = $"ct{Convert.ToHexString(RandomNumberGenerator.GetBytes(5)).ToLowerInvariant()}";
-        var settings = Settings(runId, timings);
-        var cluster = new SiloCluster(runId, settings, await MembershipTableReader.ConnectAsync(TestServices.Redis, runId, settings["Granary:ClusterId"]));
+        var runId = ClusterSettings.NewRunId("ct");
+        var shared = ClusterSettings.For(runId, timings);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            shared[key] = value;
+        }
+        var cluster = new SiloCluster(runId, shared, await MembershipReader.ConnectAsync(TestServices.Redis, runId, runId));
         try
         {
             var silos = Enumerable.Range(0, processes).Select(_ => cluster.Launch()).ToList();
-            await Task.WhenAll(silos.Select(s => s.WaitReadyAsync(StartTimeout)));
+            await Task.WhenAll(silos.Select(WaitActiveAsync));
             cluster.Running.AddRange(silos);
-            cluster.Client = await ClientSilo.StartAsync("test-client", settings, typeof(ICounterGrain).Assembly);
+            if (withTestSilo)
+            {
+                cluster._testSilo = await TestSilo.StartAsync(shared);
+            }
             await cluster.WaitForMembersAsync(TimeSpan.FromSeconds(15));
+            cluster.StartedIn = starting.Elapsed;
             return cluster;
         }
         catch
@@ -72,33 +79,38 @@ internal sealed class SiloCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts one more silo process, waits until it is ready and the table lists exactly the running silos as Active.</summary>
+    /// <summary>Starts one more silo process, waits until it is Active and the table lists exactly the running silos as Active.</summary>
     public async Task<SiloProcess> StartSiloAsync()
     {
         var silo = Launch();
-        await silo.WaitReadyAsync(StartTimeout);
+        await WaitActiveAsync(silo);
         Running.Add(silo);
         await WaitForMembersAsync(TimeSpan.FromSeconds(15));
         return silo;
     }
 
-    /// <summary>Waits until the table's Active rows are exactly the running silos and the client, one per name.</summary>
+    /// <summary>
+    /// Waits until the table's Active rows are exactly the running silos (and the test silo), one per name, and the
+    /// test silo's own view says the same: it learns of a change by gossip, a moment after the table has it.
+    /// </summary>
     public async Task WaitForMembersAsync(TimeSpan timeout)
     {
-        var expected = Running.Select(s => s.Name).Append(Client.Name).Order().ToList();
+        var expected = Running.Select(s => s.Name).Concat(_testSilo is null ? [] : [TestSilo.Name]).Order(StringComparer.Ordinal).ToList();
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             var rows = await Membership.ReadAsync();
-            var active = rows.Where(r => r.Status == "Active").Select(r => r.SiloName).Order().ToList();
-            if (active.SequenceEqual(expected))
+            var active = rows.Where(r => r.Status == "Active").Select(r => r.SiloName).Order(StringComparer.Ordinal).ToList();
+            var view = _testSilo?.ActiveInView() ?? expected;
+            if (active.SequenceEqual(expected) && view.SequenceEqual(expected))
             {
                 return;
             }
             if (DateTime.UtcNow > deadline)
             {
                 throw new TimeoutException(
-                    $"The membership table did not list exactly {string.Join(", ", expected)} as Active within {timeout}; it has: {Describe(rows)}");
+                    $"The membership table and the test silo's view did not list exactly {string.Join(", ", expected)} as Active within {timeout}; " +
+                    $"the table has: {MembershipReader.Describe(rows)}; the test silo's view: {string.Join(", ", view)}");
             }
             await Task.Delay(50);
         }
@@ -117,86 +129,76 @@ internal sealed class SiloCluster : IAsyncDisposable
             }
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Silo {siloName}'s membership row did not become {status} within {timeout}; table: {Describe(await Membership.ReadAsync())}");
+                throw new TimeoutException($"Silo {siloName}'s membership row did not become {status} within {timeout}; table: {MembershipReader.Describe(await Membership.ReadAsync())}");
             }
             await Task.Delay(25);
         }
     }
 
-    /// <summary>The last lines of every silo's log, for a failure message.</summary>
+    /// <summary>The warnings, errors and last lines of every silo's output, and the client's log, for a failure message.</summary>
     public string Diagnostics(int lines = 40)
     {
         var text = new StringBuilder();
         foreach (var silo in _started)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"----- {silo.Name} (pid {silo.ProcessId}{(silo.HasExited ? ", exited" : "")}) -----");
+            var warnings = silo.Output.Split('\n').Where(l => l.Contains("\"LogLevel\":\"Warning\"", StringComparison.Ordinal) || l.Contains("\"LogLevel\":\"Error\"", StringComparison.Ordinal)).ToList();
+            text.AppendLine(CultureInfo.InvariantCulture, $"{warnings.Count} warnings and errors; the last ones:");
+            foreach (var warning in warnings.TakeLast(lines))
+            {
+                text.AppendLine(warning.Length > 600 ? warning[..600] + "…" : warning);
+            }
+            text.AppendLine("last lines:");
             text.AppendLine(silo.OutputTail(lines));
         }
-        if (Client is not null)
+        if (_testSilo is not null)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"----- {Client.Name} (in process) -----");
-            text.AppendLine(Client.Log.Tail(lines));
+            text.AppendLine($"----- {TestSilo.Name} (in the test process) -----");
+            text.AppendLine(_testSilo.Log.Tail(lines));
         }
         return text.ToString();
     }
 
-    public static string Describe(IEnumerable<MembershipRow> rows) =>
-        string.Join("; ", rows.OrderBy(r => r.SiloName, StringComparer.Ordinal).Select(r => $"{r.SiloName} {r.Address} {r.Status} ({r.Suspicions} suspicions)"));
-
     public async ValueTask DisposeAsync()
     {
-        await Task.WhenAll(_started.Select(s => s.DisposeAsync().AsTask()));
-        if (Client is not null)
+        if (_testSilo is not null)
         {
-            await Client.DisposeAsync();
+            await _testSilo.DisposeAsync();
         }
+        await Task.WhenAll(_started.Select(s => s.DisposeAsync().AsTask()));
         await Membership.DisposeAsync();
         await TestData.DeleteRedisKeysAsync(TestServices.Redis, RunId);
         await TestData.DeleteGrainStateAsync(TestServices.Postgres, RunId);
     }
 
+    /// <summary>Starts the next silo process with the test grains loaded and a silo port of its own (no gateway: no Orleans client connects).</summary>
     private SiloProcess Launch()
     {
-        var environment = _settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
+        var environment = ClusterSettings.AsEnvironment(_settings);
         environment["Granary__GrainAssemblies__0"] = typeof(ICounterGrain).Assembly.Location;
-        // The silo co-hosts the HTTP API, which in Production refuses to start without a token signing key.
-        environment["Granary__Auth__SigningKey"] = _signingKey;
+        environment["Granary__Cluster__SiloPort"] = SiloProcess.FreeTcpPort().ToString(CultureInfo.InvariantCulture);
+        environment["Granary__Cluster__GatewayPort"] = "0";
         var silo = SiloProcess.Start($"silo-{++_nextSilo}", environment);
         _started.Add(silo);
         return silo;
     }
 
-    /// <summary>The Granary configuration every silo of the run shares, the client included.</summary>
-    internal static Dictionary<string, string> Settings(string runId, DetectionTimings timings)
+    /// <summary>Waits until the silo's /health/ready answers 200 with its Orleans silo Active.</summary>
+    private static Task WaitActiveAsync(SiloProcess silo) => silo.WaitForOkAsync("/health/ready", StartTimeout, IsActive);
+
+    private static bool IsActive(string body)
     {
-        var settings = new Dictionary<string, string>
+        try
         {
-            ["Granary:ClusterId"] = runId,
-            ["Granary:Cluster:Membership:Provider"] = "Redis",
-            ["Granary:Cluster:Membership:Redis:Configuration"] = TestServices.Redis,
-            ["Granary:Cluster:Membership:Redis:KeyPrefix"] = runId,
-            ["Granary:Cluster:SharedSecret"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)),
-            ["Granary:Cluster:SiloPort"] = "0",
-            ["Granary:Cluster:ListenAddress"] = "127.0.0.1",
-            ["Granary:Cluster:AdvertisedHost"] = "127.0.0.1",
-            ["Granary:Storage:Provider"] = "Postgres",
-            // Three silos share the server with other test runs: keep each pool well under max_connections.
-            ["Granary:Storage:Postgres:ConnectionString"] = TestServices.Postgres + ";Maximum Pool Size=30",
-            ["Granary:Reminders:Provider"] = "Redis",
-            ["Granary:Reminders:Redis:Configuration"] = TestServices.Redis,
-            ["Granary:Reminders:Redis:KeyPrefix"] = runId,
-        };
-        if (timings == DetectionTimings.Fast)
-        {
-            settings["Granary:Cluster:ProbeInterval"] = "00:00:00.250";
-            settings["Granary:Cluster:ProbeTimeout"] = "00:00:00.500";
-            settings["Granary:Cluster:MissedProbesLimit"] = "3";
-            settings["Granary:Cluster:IAmAlivePeriod"] = "00:00:00.500";
-            settings["Granary:Cluster:DeathTimeout"] = "00:00:04";
-            settings["Granary:Cluster:RefreshPeriod"] = "00:00:01";
-            settings["Granary:Reminders:PollInterval"] = "00:00:00.200";
-            settings["Granary:Reminders:LeaseDuration"] = "00:00:03";
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.GetProperty("providers").EnumerateArray().Any(p =>
+                p.GetProperty("component").GetString() == "silo"
+                && p.GetProperty("healthy").GetBoolean()
+                && (p.GetProperty("detail").GetString() ?? "").StartsWith("Active", StringComparison.Ordinal));
         }
-        return settings;
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return false;
+        }
     }
 }

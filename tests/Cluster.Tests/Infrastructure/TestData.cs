@@ -3,7 +3,7 @@ using StackExchange.Redis;
 
 namespace Granary.Cluster.Tests.Infrastructure;
 
-/// <summary>Removes what one test run left in Redis (keys under its prefix) and PostgreSQL (grain rows keyed by its run id).</summary>
+/// <summary>Removes what one test run left in Redis (keys of its ServiceId) and PostgreSQL (grain rows of its ServiceId).</summary>
 internal static class TestData
 {
     private const string DeleteByPattern = """
@@ -19,19 +19,20 @@ internal static class TestData
         return deleted
         """;
 
-    public static async Task DeleteRedisKeysAsync(string configuration, string keyPrefix)
+    /// <summary>Deletes <c>{serviceId}/members/…</c> and <c>{serviceId}/reminders</c>, Orleans's keys for the service.</summary>
+    public static async Task DeleteRedisKeysAsync(string configuration, string serviceId)
     {
         using var redis = await ConnectionMultiplexer.ConnectAsync(configuration + ",connectTimeout=2000,abortConnect=true");
-        await redis.GetDatabase().ScriptEvaluateAsync(DeleteByPattern, values: [keyPrefix + ":*"]);
+        await redis.GetDatabase().ScriptEvaluateAsync(DeleteByPattern, values: [serviceId + "/*"]);
         await redis.CloseAsync(allowCommandsToComplete: true);
     }
 
-    public static async Task DeleteGrainStateAsync(string connectionString, string keyPrefix)
+    public static async Task DeleteGrainStateAsync(string connectionString, string serviceId)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var delete = new NpgsqlCommand("DELETE FROM granary_grain_state WHERE grain_type LIKE 'clustertest-%' AND grain_key LIKE $1", connection);
-        delete.Parameters.AddWithValue(keyPrefix + "%");
+        await using var delete = new NpgsqlCommand("DELETE FROM granary_grain_storage WHERE service_id = $1", connection);
+        delete.Parameters.AddWithValue(serviceId);
         await delete.ExecuteNonQueryAsync();
     }
 }

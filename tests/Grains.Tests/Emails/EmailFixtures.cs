@@ -1,99 +1,100 @@
+using System.Globalization;
 using Granary.Grains.Emails;
-using Granary.Runtime.Testing;
-using Granary.Runtime.Reminders;
+using Granary.Grains.Tests.Infrastructure;
 using Granary.Testing.Smtp;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Granary.Grains.Tests.Emails;
 
-/// <summary>Clusters wired to an <see cref="SmtpSink"/>, requests and waits shared by the email tests.</summary>
+/// <summary>
+/// A cluster whose email settings point at an <see cref="SmtpSink"/> it owns. Retries wait 5 then 10 minutes (three
+/// attempts at most): long enough that Orleans never fires a retry reminder during a test, so the tests deliver the
+/// ticks themselves after moving the grains' clock.
+/// </summary>
+public class EmailClusterFixture : ClusterFixture
+{
+    public static readonly TimeSpan[] Delays = [TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10)];
+
+    private readonly SmtpSink _sink;
+
+    public EmailClusterFixture()
+        : this(new SmtpSink(), Delays, null)
+    {
+    }
+
+    private protected EmailClusterFixture(SmtpSink sink, TimeSpan[] delays, Action<GranaryClusterOptions>? configure)
+        : base(options =>
+        {
+            options.Set(
+                ("Email:Host", sink.Host),
+                ("Email:Port", sink.Port.ToString(CultureInfo.InvariantCulture)),
+                ("Email:From", "Granary Tests <tests@granary.local>"),
+                ("Email:Timeout", "00:00:10"));
+            for (var i = 0; i < delays.Length; i++)
+            {
+                options.Set(($"Email:RetryDelays:{i}", delays[i].ToString("c", CultureInfo.InvariantCulture)));
+            }
+            configure?.Invoke(options);
+        }) => _sink = sink;
+
+    internal SmtpSink Sink => _sink;
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _sink.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// What the shared sink received since one test began (the tests of a class run one after another), and a sink that
+/// accepts again.
+/// </summary>
+internal sealed class SinkView
+{
+    private readonly SmtpSink _sink;
+    private readonly int _messagesBefore;
+    private readonly int _rejectedBefore;
+
+    public SinkView(SmtpSink sink)
+    {
+        _sink = sink;
+        sink.RejectNext(0);
+        _messagesBefore = sink.Messages.Count;
+        _rejectedBefore = sink.RejectedCount;
+    }
+
+    public IReadOnlyList<SmtpSinkMessage> Messages => [.. _sink.Messages.Skip(_messagesBefore)];
+
+    public int RejectedCount => _sink.RejectedCount - _rejectedBefore;
+
+    public void RejectNext(int messages) => _sink.RejectNext(messages);
+}
+
+/// <summary>Requests and ticks shared by the email tests.</summary>
 internal static class EmailFixtures
 {
-    /// <summary>Two retries, 5 s then 10 s apart: three attempts at most.</summary>
-    public static readonly TimeSpan[] Delays = [TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10)];
-
-    /// <summary>The grain type name of <see cref="EmailJobGrain"/> (class name without "Grain", lower case).</summary>
-    private const string EmailJobGrainType = "emailjob";
-
-    /// <summary>A one-silo cluster on a manual clock whose email settings point at <paramref name="sink"/>.</summary>
-    public static Task<TestCluster> StartAsync(SmtpSink? sink, ManualTimeProvider time, Action<TestClusterOptions>? configure = null) =>
-        GrainTestCluster.StartAsync(o =>
-        {
-            o.TimeProvider = time;
-            o.ConfigureReminders = r => r.PollInterval = TimeSpan.FromSeconds(10);
-            configure?.Invoke(o);
-        }, Settings(sink));
-
-    public static Dictionary<string, string?> Settings(SmtpSink? sink) => new()
-    {
-        ["Email:Host"] = sink?.Host ?? "",
-        ["Email:Port"] = sink?.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Email:From"] = "Granary Tests <tests@granary.local>",
-        ["Email:Timeout"] = "00:00:10",
-        ["Email:RetryDelays:0"] = "00:00:05",
-        ["Email:RetryDelays:1"] = "00:00:10",
-    };
-
     public static IEmailJobGrain EmailJob(this IGrainFactory grains, string organizationId, string jobId) =>
         grains.GetGrain<IEmailJobGrain>(EmailJobKey.For(organizationId, jobId));
 
     public static EmailRequest Shipped(string organizationId = "org1", string to = "ada@example.com") =>
         new(organizationId, EmailTemplate.OrderShipped, to, new Dictionary<string, string> { ["orderId"] = "o-42", ["trackingNumber"] = "TRK<9>" });
 
-    /// <summary>The job's retry reminder as stored in the reminder table, or null.</summary>
-    public static Task<ReminderEntry?> RetryReminderAsync(this TestCluster cluster, string organizationId, string jobId) =>
-        cluster.ServicesOf(cluster.Primary).GetRequiredService<IReminderTable>()
-            .ReadAsync(new GrainId(EmailJobGrainType, EmailJobKey.For(organizationId, jobId)), EmailJobGrain.RetryReminder, CancellationToken.None);
-
-    /// <summary>Waits until the job's retry reminder is gone from the table; fails after 10 s.</summary>
-    public static async Task WaitForNoRetryReminderAsync(this TestCluster cluster, string organizationId, string jobId)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (await cluster.RetryReminderAsync(organizationId, jobId) is not null)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out after 10 s waiting for the retry reminder of job {organizationId}/{jobId} to be removed.");
-            }
-            await Task.Delay(20);
-        }
-    }
-
     /// <summary>
-    /// Moves the clock to the job's next attempt, then waits until that attempt is recorded, nudging the clock by a
-    /// second between polls: a reminder claimed while the clock jumped may have its local timer set a little later.
-    /// The nudges are small so that no call deadline (30 s) passes while an attempt talks to the sink.
+    /// Moves the grains' clock to the job's next attempt and delivers the tick of its retry reminder (which must be
+    /// registered), as Orleans's reminder service would at that moment; returns the job after the attempt.
     /// </summary>
-    public static async Task<EmailJobInfo> AdvanceToNextAttemptAsync(this IEmailJobGrain job, ManualTimeProvider time)
+    public static async Task<EmailJobInfo> AdvanceToNextAttemptAsync(this GranaryCluster cluster, IEmailJobGrain job)
     {
         var before = (await job.Get())!;
         var next = before.NextAttemptAt ?? throw new InvalidOperationException($"Job {before.Id} is {before.Status}, with no next attempt.");
-        var wait = next - time.GetUtcNow();
+        var wait = next - cluster.Time.GetUtcNow();
         if (wait > TimeSpan.Zero)
         {
-            time.Advance(wait);
+            cluster.Time.Advance(wait);
         }
-        return await WaitForAsync(job, i => i.AttemptCount > before.AttemptCount, $"attempt {before.AttemptCount + 1} of job {before.Id}",
-            () => time.Advance(TimeSpan.FromSeconds(1)));
-    }
-
-    /// <summary>Polls the job until <paramref name="condition"/> holds; fails naming <paramref name="what"/> after 10 s.</summary>
-    public static async Task<EmailJobInfo> WaitForAsync(IEmailJobGrain job, Func<EmailJobInfo, bool> condition, string what, Action? betweenTries = null)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (true)
-        {
-            var info = await job.Get();
-            if (info is not null && condition(info))
-            {
-                return info;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out after 10 s waiting for {what}; the job is {(info is null ? "unknown" : $"{info.Status} after {info.AttemptCount} attempt(s)")}.");
-            }
-            betweenTries?.Invoke();
-            await Task.Delay(20);
-        }
+        await cluster.TickAsync(job, EmailJobGrain.RetryReminder);
+        var after = (await job.Get())!;
+        Assert.True(after.AttemptCount == before.AttemptCount + 1, $"The tick made no attempt: job {after.Id} is {after.Status} after {after.AttemptCount} attempt(s).");
+        return after;
     }
 }

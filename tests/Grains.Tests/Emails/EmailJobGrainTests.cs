@@ -1,37 +1,28 @@
 using Granary.Grains.Emails;
 using Granary.Grains.Jobs;
-using Granary.Runtime.Testing;
-using Granary.Testing.Smtp;
 using static Granary.Grains.Tests.Emails.EmailFixtures;
 
 namespace Granary.Grains.Tests.Emails;
 
 /// <summary>Email jobs that need no retry: sent at once, idempotent, dead at once when nothing could ever be sent.</summary>
-public sealed class EmailJobGrainTests : IAsyncLifetime
+public sealed class EmailJobGrainTests(EmailClusterFixture fixture) : IClassFixture<EmailClusterFixture>
 {
-    private readonly ManualTimeProvider _time = new();
-    private readonly SmtpSink _sink = new();
-    private TestCluster _cluster = null!;
+    private readonly SinkView _sink = new(fixture.Sink);
+    private readonly string _jobId = "job-" + Guid.NewGuid().ToString("N");
 
-    private IGrainFactory Grains => _cluster.GrainFactory;
+    private IGrainFactory Grains => fixture.Grains;
 
-    public async Task InitializeAsync() => _cluster = await StartAsync(_sink, _time);
-
-    public async Task DisposeAsync()
-    {
-        await _cluster.DisposeAsync();
-        await _sink.DisposeAsync();
-    }
+    private FakeTimeProvider Time => fixture.Time;
 
     [Fact]
     public async Task Enqueue_SendsTheRenderedTemplateOverSmtp()
     {
-        var job = Grains.EmailJob("org1", "job1");
+        var job = Grains.EmailJob("org1", _jobId);
 
         var info = await job.Enqueue(Shipped(to: "ada@example.com"));
 
         Assert.Equal(
-            new EmailJobInfo("job1", "org1", EmailTemplate.OrderShipped, "ada@example.com", "Order o-42 has shipped", JobStatus.Succeeded, 1, null, null, _time.GetUtcNow(), _time.GetUtcNow()),
+            new EmailJobInfo(_jobId, "org1", EmailTemplate.OrderShipped, "ada@example.com", "Order o-42 has shipped", JobStatus.Succeeded, 1, null, null, Time.GetUtcNow(), Time.GetUtcNow()),
             info);
         var sent = Assert.Single(_sink.Messages);
         Assert.Equal(["ada@example.com"], sent.Recipients);
@@ -45,9 +36,9 @@ public sealed class EmailJobGrainTests : IAsyncLifetime
     [Fact]
     public async Task Enqueue_Twice_SendsOnce_AndReturnsTheStoredJob()
     {
-        var job = Grains.EmailJob("org1", "job1");
+        var job = Grains.EmailJob("org1", _jobId);
         var first = await job.Enqueue(Shipped());
-        _time.Advance(TimeSpan.FromMinutes(1));
+        Time.Advance(TimeSpan.FromMinutes(1));
 
         var second = await job.Enqueue(Shipped(to: "someone-else@example.com"));
 
@@ -58,7 +49,7 @@ public sealed class EmailJobGrainTests : IAsyncLifetime
     [Fact]
     public async Task Enqueue_WithAMissingValue_IsDeadAtOnce_AndNeverRetried()
     {
-        var job = Grains.EmailJob("org1", "job1");
+        var job = Grains.EmailJob("org1", _jobId);
         var request = new EmailRequest("org1", EmailTemplate.OrderShipped, "ada@example.com", new Dictionary<string, string> { ["orderId"] = "o-1" });
 
         var info = await job.Enqueue(request);
@@ -67,9 +58,10 @@ public sealed class EmailJobGrainTests : IAsyncLifetime
         Assert.Equal(0, info.AttemptCount);
         Assert.Equal("Email template 'order-shipped' has no value for {{trackingNumber}}.", info.LastError);
         Assert.Null(info.NextAttemptAt);
+        Assert.Null(await fixture.Cluster.ReminderAsync(job, EmailJobGrain.RetryReminder));
 
         Assert.Equal(info, await job.Retry());
-        _time.Advance(TimeSpan.FromHours(1));
+        Time.Advance(TimeSpan.FromHours(1));
         Assert.Equal(info, await job.Get());
         Assert.Empty(_sink.Messages);
         Assert.Equal(0, _sink.RejectedCount);
@@ -78,7 +70,7 @@ public sealed class EmailJobGrainTests : IAsyncLifetime
     [Fact]
     public async Task Enqueue_RefusesARequestForAnotherOrganization_OrABadAddress_AndStoresNothing()
     {
-        var job = Grains.EmailJob("org1", "job1");
+        var job = Grains.EmailJob("org1", _jobId);
 
         await Assert.ThrowsAsync<ArgumentException>(() => job.Enqueue(Shipped(organizationId: "org2")));
         await Assert.ThrowsAsync<ArgumentException>(() => job.Enqueue(Shipped(to: "not an address")));
@@ -91,7 +83,7 @@ public sealed class EmailJobGrainTests : IAsyncLifetime
     [Fact]
     public async Task Retry_OfASucceededJob_SendsNothing()
     {
-        var job = Grains.EmailJob("org1", "job1");
+        var job = Grains.EmailJob("org1", _jobId);
         var sent = await job.Enqueue(Shipped());
 
         Assert.Equal(sent, await job.Retry());

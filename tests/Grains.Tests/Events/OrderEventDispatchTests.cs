@@ -1,34 +1,41 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Granary.Grains.Emails;
 using Granary.Grains.Inventory;
 using Granary.Grains.Orders;
 using Granary.Grains.Tests.Webhooks.Delivery;
+using Granary.Grains.Tests.Webhooks.Sending;
 using Granary.Grains.Webhooks;
-using Granary.Runtime.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using static Granary.Grains.Tests.Orders.OrderFixtures;
 
 namespace Granary.Grains.Tests.Events;
 
-/// <summary>An order's outbox becomes webhook deliveries and emails, then is acknowledged; a failed hand-over is retried.</summary>
-public sealed class OrderEventDispatchTests
+/// <summary>
+/// An order's outbox becomes webhook deliveries and emails, then is acknowledged; a failed hand-over is retried by
+/// the order's outbox reminder, fired by Orleans (its period and the minimum reminder period lowered to 1 s).
+/// </summary>
+public sealed class OrderEventDispatchTests(OrderEventDispatchTests.Fixture fixture) : IClassFixture<OrderEventDispatchTests.Fixture>
 {
-    private const string Org = DeliveryFixture.Org;
+    private readonly DeliveryScope _scope = new(fixture);
+
+    private string Org => _scope.Org;
+
+    private IGrainFactory Grains => fixture.Grains;
 
     [Fact]
     public async Task OrderEvents_AreDeliveredToMatchingEndpoints_AndLeaveTheOutbox()
     {
-        await using var fixture = await DeliveryFixture.StartAsync();
-        await fixture.AddEndpointAsync("all", "ok", "order.*");
-        await fixture.AddEndpointAsync("shipped-only", "ok", "order.shipped");
-        await fixture.Grains.GetGrain<IInventoryGrain>(InventoryKey.For(Org, "A")).SetOnHand(5);
-        var order = fixture.Grains.OrderGrain(Org, "o1");
+        await _scope.AddEndpointAsync("all", "ok", "order.*");
+        await _scope.AddEndpointAsync("shipped-only", "ok", "order.shipped");
+        await Grains.GetGrain<IInventoryGrain>(InventoryKey.For(Org, "A")).SetOnHand(5);
+        var order = Grains.OrderGrain(Org, "o1");
 
         await order.Create(Order(("A", 2)));
         await order.Confirm();
 
-        await fixture.WaitUntilAsync(async () => (await order.GetPendingEvents()).Count == 0 && fixture.Receiver.Requests.Count == 2, "both events to be delivered and acknowledged");
-        var received = fixture.Receiver.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement).ToArray();
+        await Poll.UntilAsync(async () => (await order.GetPendingEvents()).Count == 0 && Received().Count == 2, "both events to be delivered and acknowledged");
+        var received = Received();
         Assert.Equal(["order.confirmed", "order.created"], received.Select(r => r.GetProperty("type").GetString()).Order());
         Assert.All(received, r => Assert.Equal("o1", r.GetProperty("data").GetProperty("order").GetProperty("id").GetString()));
         Assert.Contains(received, r => r.GetProperty("data").GetProperty("order").GetProperty("status").GetString() == "confirmed");
@@ -37,17 +44,16 @@ public sealed class OrderEventDispatchTests
     [Fact]
     public async Task ConfirmedOrder_QueuesTheConfirmationEmailToTheCustomer_UnderTheEventsStableJobId()
     {
-        await using var fixture = await DeliveryFixture.StartAsync();
-        await fixture.AddEndpointAsync("confirmed", "ok", "order.confirmed");
-        await fixture.Grains.GetGrain<IInventoryGrain>(InventoryKey.For(Org, "A")).SetOnHand(5);
-        var order = fixture.Grains.OrderGrain(Org, "o1");
+        await _scope.AddEndpointAsync("confirmed", "ok", "order.confirmed");
+        await Grains.GetGrain<IInventoryGrain>(InventoryKey.For(Org, "A")).SetOnHand(5);
+        var order = Grains.OrderGrain(Org, "o1");
         await order.Create(Order(("A", 1)));
         await order.Confirm();
 
-        await fixture.WaitUntilAsync(async () => (await order.GetPendingEvents()).Count == 0 && !fixture.Receiver.Requests.IsEmpty, "the outbox to be handed over");
-        var eventId = JsonDocument.Parse(fixture.Receiver.Requests.Single().Body).RootElement.GetProperty("data").GetProperty("eventId").GetString();
+        await Poll.UntilAsync(async () => (await order.GetPendingEvents()).Count == 0 && Received().Count > 0, "the outbox to be handed over");
+        var eventId = Received().Single().GetProperty("data").GetProperty("eventId").GetString();
 
-        var job = await fixture.Grains.GetGrain<IEmailJobGrain>(EmailJobKey.For(Org, $"{eventId}-customer")).Get();
+        var job = await Grains.GetGrain<IEmailJobGrain>(EmailJobKey.For(Org, $"{eventId}-customer")).Get();
         Assert.NotNull(job);
         Assert.Equal(EmailTemplate.OrderConfirmation, job.Template);
         Assert.Equal("Ada@Example.com", job.To);
@@ -56,34 +62,66 @@ public sealed class OrderEventDispatchTests
     [Fact]
     public async Task AFailedHandOver_StaysInTheOutbox_AndTheOutboxReminderDeliversItLater()
     {
-        var failing = new FailFirstStarts(1);
-        await using var fixture = await DeliveryFixture.StartAsync(configure: o => o.ConfigureServices += s => s.AddSingleton<IIncomingGrainCallFilter>(failing),
-            settings: [("Events:OutboxRetry", "00:00:30")]);
-        await fixture.AddEndpointAsync("all", "ok");
-        var order = fixture.Grains.OrderGrain(Org, "o1");
+        fixture.FailFirstStarts(Org, 1);
+        await _scope.AddEndpointAsync("all", "ok");
+        var order = Grains.OrderGrain(Org, "o1");
 
         await order.Create(Order(("A", 1)));
-        await fixture.WaitUntilAsync(() => Task.FromResult(failing.Failed >= 1), "the first hand-over to fail");
-        Assert.Single(await order.GetPendingEvents());
-        Assert.Empty(fixture.Receiver.Requests);
+        Assert.NotNull(await fixture.Cluster.ReminderAsync(order, OrderGrain.OutboxReminder));
+        await Poll.UntilAsync(() => Task.FromResult(fixture.Failed(Org) >= 1), "the first hand-over to fail");
+        Assert.Empty(Received());
 
-        await fixture.WaitUntilAsync(async () => (await order.GetPendingEvents()).Count == 0, "the outbox reminder to hand the event over", TimeSpan.FromSeconds(5));
-        var received = Assert.Single(fixture.Receiver.Requests);
-        Assert.Equal("order.created", JsonDocument.Parse(received.Body).RootElement.GetProperty("type").GetString());
+        await Poll.UntilAsync(async () => (await order.GetPendingEvents()).Count == 0, "the outbox reminder to hand the event over");
+        var received = Assert.Single(Received());
+        Assert.Equal("order.created", received.GetProperty("type").GetString());
+        await fixture.Cluster.WaitForNoReminderAsync(order, OrderGrain.OutboxReminder);
     }
 
-    /// <summary>Fails the first <c>n</c> calls of IWebhookDeliveryGrain.Start, as a crash in the middle of a hand-over would.</summary>
-    private sealed class FailFirstStarts(int n) : IIncomingGrainCallFilter
-    {
-        private int _failed;
+    /// <summary>The bodies the receiver got for this test's organization.</summary>
+    private List<JsonElement> Received() =>
+        [.. fixture.Receiver.Requests
+            .Select(r => JsonDocument.Parse(r.Body).RootElement)
+            .Where(r => r.GetProperty("data").GetProperty("order").GetProperty("organizationId").GetString() == Org)];
 
-        public int Failed => Volatile.Read(ref _failed);
+    /// <summary>Loopback allowed; outboxes retried every second; IWebhookDeliveryGrain.Start can be made to fail per organization.</summary>
+    public sealed class Fixture : DeliveryClusterFixture
+    {
+        private readonly FailStarts _failures;
+
+        public Fixture()
+            : this(new FailStarts())
+        {
+        }
+
+        private Fixture(FailStarts failures)
+            : base(allowLoopback: true, options =>
+            {
+                options.MinimumReminderPeriod = TimeSpan.FromSeconds(1);
+                options.Set(("Events:OutboxRetry", "00:00:01"));
+                options.AddServices(services => services.AddSingleton<IIncomingGrainCallFilter>(failures));
+            }) => _failures = failures;
+
+        /// <summary>Fails the next <paramref name="count"/> Start calls of deliveries of <paramref name="organizationId"/>, as a crash in the middle of a hand-over would.</summary>
+        public void FailFirstStarts(string organizationId, int count) => _failures.ToFail[organizationId] = count;
+
+        public int Failed(string organizationId) => _failures.Failed.GetValueOrDefault(organizationId);
+    }
+
+    private sealed class FailStarts : IIncomingGrainCallFilter
+    {
+        public ConcurrentDictionary<string, int> ToFail { get; } = new(StringComparer.Ordinal);
+
+        public ConcurrentDictionary<string, int> Failed { get; } = new(StringComparer.Ordinal);
 
         public Task Invoke(IIncomingGrainCallContext context)
         {
-            if (context.InterfaceName == typeof(IWebhookDeliveryGrain).FullName && context.MethodName == nameof(IWebhookDeliveryGrain.Start)
-                && Interlocked.Increment(ref _failed) <= n)
+            if (context.InterfaceMethod.DeclaringType == typeof(IWebhookDeliveryGrain) && context.MethodName == nameof(IWebhookDeliveryGrain.Start)
+                && context.TargetId.Key.ToString() is { } key && key.IndexOf('/') is var slash and > 0
+                && ToFail.TryGetValue(key[..slash], out var left) && left > 0)
             {
+                var organizationId = key[..slash];
+                ToFail[organizationId] = left - 1;
+                Failed.AddOrUpdate(organizationId, 1, (_, count) => count + 1);
                 throw new InvalidOperationException("simulated failure of a hand-over");
             }
             return context.Invoke();

@@ -1,19 +1,16 @@
 using Granary.Grains.Inventory;
+using Granary.Grains.Tests.Infrastructure;
 
 namespace Granary.Grains.Tests.Inventory;
 
-public sealed class InventoryGrainTests : IAsyncLifetime
+public sealed class InventoryGrainTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
-    private Runtime.Testing.TestCluster _cluster = null!;
-
-    public async Task InitializeAsync() => _cluster = await GrainTestCluster.StartAsync();
-
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+    private readonly string _org = Guid.NewGuid().ToString("N");
 
     [Fact]
     public async Task ReserveReleaseCommit_UpdateOnHandAndReserved()
     {
-        var stock = _cluster.GrainFactory.GetGrain<IInventoryGrain>(InventoryKey.For("org1", "SKU-1"));
+        var stock = fixture.Grains.GetGrain<IInventoryGrain>(InventoryKey.For(_org, "SKU-1"));
         Assert.Equal(new StockLevel("SKU-1", 10, 0, 10), await stock.SetOnHand(10));
 
         Assert.True(await stock.Reserve("o1", 4));
@@ -34,7 +31,7 @@ public sealed class InventoryGrainTests : IAsyncLifetime
     [Fact]
     public async Task Reserve_200ConcurrentOrdersFor50Units_ReservesExactly50()
     {
-        var stock = _cluster.GrainFactory.GetGrain<IInventoryGrain>(InventoryKey.For("org1", "RACE"));
+        var stock = fixture.Grains.GetGrain<IInventoryGrain>(InventoryKey.For(_org, "RACE"));
         await stock.SetOnHand(50);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => stock.Reserve($"o{i}", 1)));

@@ -1,4 +1,7 @@
+using Granary.Grains.Events;
 using Granary.Grains.Orders;
+using Granary.Grains.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Granary.Grains.Tests.Orders;
 
@@ -15,21 +18,8 @@ internal static class OrderFixtures
     public static IOrderGrain OrderGrain(this IGrainFactory grains, string orgId, string orderId) =>
         grains.GetGrain<IOrderGrain>(OrderKey.For(orgId, orderId));
 
-    /// <summary>Polls <paramref name="condition"/> until it holds; fails naming <paramref name="what"/> after <paramref name="timeout"/> (10 s) of real time.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, Action? betweenTries = null, TimeSpan? timeout = null)
-    {
-        var limit = timeout ?? TimeSpan.FromSeconds(10);
-        var deadline = DateTime.UtcNow + limit;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out after {limit.TotalSeconds:0} s waiting for {what}.");
-            }
-            betweenTries?.Invoke();
-            await Task.Delay(20);
-        }
-    }
+    /// <summary>A fresh organization id, so that tests sharing a cluster never share a grain.</summary>
+    public static string NewOrg() => "org-" + Guid.NewGuid().ToString("N");
 }
 
 /// <summary>
@@ -39,11 +29,13 @@ internal static class OrderFixtures
 internal sealed class HoldOutboxes : IIncomingGrainCallFilter
 {
     public Task Invoke(IIncomingGrainCallContext context) =>
-        context.InterfaceName == typeof(Granary.Grains.Events.IOrderEventDispatcherGrain).FullName
+        context.InterfaceMethod.DeclaringType == typeof(IOrderEventDispatcherGrain)
             ? throw new InvalidOperationException("Hand-overs of order events are held in this test.")
             : context.Invoke();
 
-    public static void Apply(Granary.Runtime.Testing.TestClusterOptions options) =>
-        options.ConfigureServices += services => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions
-            .AddSingleton<IIncomingGrainCallFilter, HoldOutboxes>(services);
+    public static void Apply(GranaryClusterOptions options) =>
+        options.AddServices(services => services.AddSingleton<IIncomingGrainCallFilter, HoldOutboxes>());
 }
+
+/// <summary>A cluster whose order outboxes are held (see <see cref="HoldOutboxes"/>).</summary>
+public sealed class HeldOutboxesFixture() : ClusterFixture(HoldOutboxes.Apply);

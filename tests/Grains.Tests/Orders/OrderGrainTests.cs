@@ -1,30 +1,27 @@
 using Granary.Grains.Inventory;
 using Granary.Grains.Orders;
 using Granary.Grains.Stats;
+using Granary.Grains.Tests.Infrastructure;
 using static Granary.Grains.Tests.Orders.OrderFixtures;
 
 namespace Granary.Grains.Tests.Orders;
 
-public sealed class OrderGrainTests : IAsyncLifetime
+/// <summary>Order transitions, stock, the outbox and stats; each test works in an organization of its own.</summary>
+public sealed class OrderGrainTests(HeldOutboxesFixture fixture) : IClassFixture<HeldOutboxesFixture>
 {
-    private const string Org = "org1";
-    private Runtime.Testing.TestCluster _cluster = null!;
+    private readonly string _org = NewOrg();
 
-    private IGrainFactory Grains => _cluster.GrainFactory;
+    private IGrainFactory Grains => fixture.Grains;
 
-    public async Task InitializeAsync() => _cluster = await GrainTestCluster.StartAsync(HoldOutboxes.Apply);
-
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
-
-    private IInventoryGrain Stock(string sku) => Grains.GetGrain<IInventoryGrain>(InventoryKey.For(Org, sku));
+    private IInventoryGrain Stock(string sku) => Grains.GetGrain<IInventoryGrain>(InventoryKey.For(_org, sku));
 
     [Fact]
     public async Task Create_StoresPendingOrderWithTotalAndCreatedEvent()
     {
-        var order = await Grains.OrderGrain(Org, "o1").Create(Order(("A", 2), ("B", 1)));
+        var order = await Grains.OrderGrain(_org, "o1").Create(Order(("A", 2), ("B", 1)));
 
-        Assert.Equal(("o1", Org, OrderStatus.Pending, 7.50m, "EUR"), (order.Id, order.OrganizationId, order.Status, order.Total, order.Currency));
-        var events = await Grains.OrderGrain(Org, "o1").GetPendingEvents();
+        Assert.Equal(("o1", _org, OrderStatus.Pending, 7.50m, "EUR"), (order.Id, order.OrganizationId, order.Status, order.Total, order.Currency));
+        var events = await Grains.OrderGrain(_org, "o1").GetPendingEvents();
         Assert.Equal(["order.created"], events.Select(e => e.Type));
         Assert.Equal(OrderStatus.Pending, events[0].Order.Status);
     }
@@ -32,18 +29,18 @@ public sealed class OrderGrainTests : IAsyncLifetime
     [Fact]
     public async Task Create_Twice_ReturnsTheFirstOrder()
     {
-        var first = await Grains.OrderGrain(Org, "o1").Create(Order(("A", 2)));
-        var second = await Grains.OrderGrain(Org, "o1").Create(Order(("B", 9)));
+        var first = await Grains.OrderGrain(_org, "o1").Create(Order(("A", 2)));
+        var second = await Grains.OrderGrain(_org, "o1").Create(Order(("B", 9)));
 
         Assert.Equal(first.Lines, second.Lines);
-        Assert.Single(await Grains.OrderGrain(Org, "o1").GetPendingEvents());
+        Assert.Single(await Grains.OrderGrain(_org, "o1").GetPendingEvents());
     }
 
     [Fact]
     public async Task Transitions_AllowedMovesWork_EveryOtherThrowsAndChangesNothing()
     {
         await Stock("A").SetOnHand(10);
-        var order = Grains.OrderGrain(Org, "o1");
+        var order = Grains.OrderGrain(_org, "o1");
         await order.Create(Order(("A", 1)));
         var path = new (OrderAction Action, Func<Task<OrderSnapshot>> Call, OrderStatus To)[]
         {
@@ -67,7 +64,7 @@ public sealed class OrderGrainTests : IAsyncLifetime
     public async Task Cancel_FromPendingOrConfirmed_ReleasesReservations(bool confirmFirst)
     {
         await Stock("A").SetOnHand(5);
-        var order = Grains.OrderGrain(Org, "o1");
+        var order = Grains.OrderGrain(_org, "o1");
         await order.Create(Order(("A", 3)));
         if (confirmFirst)
         {
@@ -87,7 +84,7 @@ public sealed class OrderGrainTests : IAsyncLifetime
     {
         await Stock("A").SetOnHand(5);
         await Stock("B").SetOnHand(1);
-        var order = Grains.OrderGrain(Org, "o1");
+        var order = Grains.OrderGrain(_org, "o1");
         await order.Create(Order(("A", 2), ("B", 2)));
 
         var error = await Assert.ThrowsAsync<InsufficientStockException>(order.Confirm);
@@ -107,7 +104,7 @@ public sealed class OrderGrainTests : IAsyncLifetime
     public async Task Confirm_LinesOfTheSameSkuReserveTheirSum()
     {
         await Stock("A").SetOnHand(5);
-        var order = Grains.OrderGrain(Org, "o1");
+        var order = Grains.OrderGrain(_org, "o1");
         await order.Create(Order(("A", 2), ("A", 3)));
 
         await order.Confirm();
@@ -119,7 +116,7 @@ public sealed class OrderGrainTests : IAsyncLifetime
     public async Task Confirm_200OrdersRaceFor50Units_Exactly50Confirmed()
     {
         await Stock("LAST").SetOnHand(50);
-        var orders = Enumerable.Range(0, 200).Select(i => Grains.OrderGrain(Org, $"race{i}")).ToList();
+        var orders = Enumerable.Range(0, 200).Select(i => Grains.OrderGrain(_org, $"race{i}")).ToList();
         await Task.WhenAll(orders.Select(o => o.Create(Order(("LAST", 1)))));
 
         var outcomes = await Task.WhenAll(orders.Select(async o =>
@@ -146,7 +143,7 @@ public sealed class OrderGrainTests : IAsyncLifetime
     public async Task Ship_CommitsTheReservedStock()
     {
         await Stock("A").SetOnHand(5);
-        var order = Grains.OrderGrain(Org, "o1");
+        var order = Grains.OrderGrain(_org, "o1");
         await order.Create(Order(("A", 2)));
         await order.Confirm();
         await order.Pack();
@@ -160,7 +157,7 @@ public sealed class OrderGrainTests : IAsyncLifetime
     public async Task Outbox_RecordsAnEventPerTransition_AndAckRemovesThem()
     {
         await Stock("A").SetOnHand(5);
-        var order = Grains.OrderGrain(Org, "o1");
+        var order = Grains.OrderGrain(_org, "o1");
         await order.Create(Order(("A", 1)));
         await order.Confirm();
         await order.Pack();
@@ -178,14 +175,14 @@ public sealed class OrderGrainTests : IAsyncLifetime
     [Fact]
     public async Task Transition_OnMissingOrder_ThrowsNotFound()
     {
-        Assert.Null(await Grains.OrderGrain(Org, "nope").Get());
-        await Assert.ThrowsAsync<OrderNotFoundException>(Grains.OrderGrain(Org, "nope").Confirm);
+        Assert.Null(await Grains.OrderGrain(_org, "nope").Get());
+        await Assert.ThrowsAsync<OrderNotFoundException>(Grains.OrderGrain(_org, "nope").Confirm);
     }
 
     [Fact]
     public async Task Idempotency_SameKeySameBody_SameOrder_DifferentBody_Rejected()
     {
-        var key = Grains.GetGrain<IIdempotencyGrain>($"{Org}/key-1");
+        var key = Grains.GetGrain<IIdempotencyGrain>($"{_org}/key-1");
 
         var first = await key.CreateOrder("hash-1", Order(("A", 1)));
         var retry = await key.CreateOrder("hash-1", Order(("A", 1)));
@@ -198,20 +195,20 @@ public sealed class OrderGrainTests : IAsyncLifetime
         Assert.Equal(first.Order, retry.Order with { Lines = first.Order.Lines });
         Assert.Equal(first.Order.Lines, retry.Order.Lines);
         Assert.Equal((IdempotentOutcome.BodyMismatch, (OrderSnapshot?)null), (other.Outcome, other.Order));
-        Assert.Single(await Grains.OrderGrain(Org, first.Order.Id).GetPendingEvents());
+        Assert.Single(await Grains.OrderGrain(_org, first.Order.Id).GetPendingEvents());
     }
 
     [Fact]
     public async Task Stats_CountOrdersByStatusAndTodaysRevenue()
     {
         await Stock("A").SetOnHand(5);
-        await Grains.OrderGrain(Org, "o1").Create(Order(("A", 2)));
-        await Grains.OrderGrain(Org, "o2").Create(Order(("A", 1)));
-        await Grains.OrderGrain(Org, "o3").Create(Order(("A", 1)));
-        await Grains.OrderGrain(Org, "o1").Confirm();
-        await Grains.OrderGrain(Org, "o3").Cancel("changed mind");
+        await Grains.OrderGrain(_org, "o1").Create(Order(("A", 2)));
+        await Grains.OrderGrain(_org, "o2").Create(Order(("A", 1)));
+        await Grains.OrderGrain(_org, "o3").Create(Order(("A", 1)));
+        await Grains.OrderGrain(_org, "o1").Confirm();
+        await Grains.OrderGrain(_org, "o3").Cancel("changed mind");
 
-        var stats = await Grains.GetGrain<IOrderStatsGrain>(Org).Get();
+        var stats = await Grains.GetGrain<IOrderStatsGrain>(_org).Get();
 
         Assert.Equal(1, stats.ByStatus["pending"]);
         Assert.Equal(1, stats.ByStatus["confirmed"]);

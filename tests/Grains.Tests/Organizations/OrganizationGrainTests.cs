@@ -1,18 +1,20 @@
 using Granary.Grains.Organizations;
+using Granary.Grains.Tests.Infrastructure;
 using Granary.Grains.Users;
 
 namespace Granary.Grains.Tests.Organizations;
 
-public sealed class OrganizationGrainTests
+public sealed class OrganizationGrainTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
+    private IGrainFactory Grains => fixture.Grains;
+
     [Fact]
     public async Task LastOwner_CannotBeDemotedOrLeave_UntilAnotherOwnerExists()
     {
-        await using var cluster = await GrainTestCluster.StartAsync();
-        var owner = await CreateUser(cluster.GrainFactory, "owner@example.com");
-        var other = await CreateUser(cluster.GrainFactory, "other@example.com");
+        var owner = await CreateUser(Grains, "owner@example.com");
+        var other = await CreateUser(Grains, "other@example.com");
         var orgId = Guid.NewGuid().ToString("N");
-        var org = cluster.GrainFactory.GetGrain<IOrganizationGrain>(orgId);
+        var org = Grains.GetGrain<IOrganizationGrain>(orgId);
         await org.Create(new CreateOrganization("Acme", "acme"), owner);
 
         Assert.Equal(MemberChangeStatus.LastOwner, (await org.ChangeRole(owner, owner, OrgRole.Admin)).Status);
@@ -21,21 +23,20 @@ public sealed class OrganizationGrainTests
         Assert.Equal(MemberChangeStatus.Done, (await org.AddMember(owner, new NewMember(other, "other@example.com", "Other", OrgRole.Owner))).Status);
         Assert.Equal(MemberChangeStatus.Done, (await org.RemoveMember(owner, owner)).Status);
         Assert.Null(await org.GetRole(owner));
-        Assert.Empty(await cluster.GrainFactory.GetGrain<IUserGrain>(owner).GetOrganizations());
-        Assert.Equal([orgId], await cluster.GrainFactory.GetGrain<IUserGrain>(other).GetOrganizations());
+        Assert.Empty(await Grains.GetGrain<IUserGrain>(owner).GetOrganizations());
+        Assert.Equal([orgId], await Grains.GetGrain<IUserGrain>(other).GetOrganizations());
     }
 
     [Fact]
     public async Task RevokedApiKey_IsRevokedInTheIndex()
     {
-        await using var cluster = await GrainTestCluster.StartAsync();
-        var owner = await CreateUser(cluster.GrainFactory, "keys@example.com");
-        var org = cluster.GrainFactory.GetGrain<IOrganizationGrain>(Guid.NewGuid().ToString("N"));
+        var owner = await CreateUser(Grains, "keys@example.com");
+        var org = Grains.GetGrain<IOrganizationGrain>(Guid.NewGuid().ToString("N"));
         await org.Create(new CreateOrganization("Acme", "acme"), owner);
         var key = await org.CreateApiKey(new NewApiKey("k1", "shop", [ApiKeyScopes.Read], "hash-1", "gk_abc"));
 
         Assert.NotNull(key);
-        var index = cluster.GrainFactory.GetGrain<IApiKeyIndexGrain>("hash-1");
+        var index = Grains.GetGrain<IApiKeyIndexGrain>("hash-1");
         Assert.False((await index.Get())!.Revoked);
         Assert.True(await org.RevokeApiKey("k1"));
         Assert.True((await index.Get())!.Revoked);

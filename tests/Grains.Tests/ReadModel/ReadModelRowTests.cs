@@ -1,9 +1,10 @@
 using Granary.Grains.Inventory;
 using Granary.Grains.Orders;
+using Granary.Grains.Tests.Infrastructure;
+using Granary.Grains.Tests.Orders;
 using Granary.Grains.Users;
 using Granary.ReadModel;
 using Microsoft.Extensions.DependencyInjection;
-using Granary.Grains.Tests.Orders;
 using static Granary.Grains.Tests.Orders.OrderFixtures;
 
 namespace Granary.Grains.Tests.ReadModel;
@@ -12,32 +13,24 @@ namespace Granary.Grains.Tests.ReadModel;
 /// Grains keep their read-model rows: one write per state write with a rising revision, before they answer; a row
 /// whose write failed fails the call and is written again by the next activation; a forgotten record's row goes.
 /// </summary>
-public sealed class ReadModelRowTests : IAsyncLifetime
+public sealed class ReadModelRowTests(ReadModelRowTests.Fixture fixture) : IClassFixture<ReadModelRowTests.Fixture>
 {
-    private const string Org = "org1";
-    private readonly RecordingReadModelWriter _rows = new();
-    private Runtime.Testing.TestCluster _cluster = null!;
+    private readonly string _org = NewOrg();
 
-    private IGrainFactory Grains => _cluster.GrainFactory;
+    private IGrainFactory Grains => fixture.Grains;
 
-    public async Task InitializeAsync() => _cluster = await GrainTestCluster.StartAsync(options =>
-    {
-        HoldOutboxes.Apply(options);
-        options.ConfigureServices += services => services.AddSingleton<IReadModelWriter>(_rows);
-    });
-
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+    private RecordingReadModelWriter Rows => fixture.Rows;
 
     [Fact]
     public async Task Order_WritesItsRowAfterEveryTransition_WithARisingRevision()
     {
-        await Grains.GetGrain<IInventoryGrain>(InventoryKey.For(Org, "A")).SetOnHand(5);
-        var order = Grains.OrderGrain(Org, "o1");
+        await Grains.GetGrain<IInventoryGrain>(InventoryKey.For(_org, "A")).SetOnHand(5);
+        var order = Grains.OrderGrain(_org, "o1");
         await order.Create(Order(("A", 2)));
         await order.Confirm();
         await order.Pack();
 
-        var writes = _rows.Of("order", "org1/o1");
+        var writes = Rows.Of("order", $"{_org}/o1");
         Assert.Equal(["Pending", "Confirmed", "Packed"], writes.Select(w => w.Value));
         Assert.Equal([1L, 2L, 3L], writes.Select(w => w.Revision));
     }
@@ -45,41 +38,60 @@ public sealed class ReadModelRowTests : IAsyncLifetime
     [Fact]
     public async Task Order_WhoseRowWriteFailed_FailsTheCall_AndTheNextActivationWritesTheRow()
     {
-        var order = Grains.OrderGrain(Org, "o1");
-        _rows.FailNext(1);
+        var order = Grains.OrderGrain(_org, "o1");
+        Rows.FailNext(1);
 
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => order.Create(Order(("A", 1))));
         Assert.Contains("could not be written", failure.Message, StringComparison.Ordinal);
 
         // The state was stored: the next call finds the order, and its fresh activation writes the row first.
         Assert.Equal(OrderStatus.Pending, (await order.Get())?.Status);
-        var writes = _rows.Of("order", "org1/o1");
+        var writes = Rows.Of("order", $"{_org}/o1");
         Assert.Equal([(1L, true), (1L, false)], writes.Select(w => (w.Revision, w.Failed)));
     }
 
     [Fact]
     public async Task Stock_WritesItsRowOnEveryChange_AndNotForAnIdempotentRepeat()
     {
-        var stock = Grains.GetGrain<IInventoryGrain>(InventoryKey.For(Org, "A"));
+        var stock = Grains.GetGrain<IInventoryGrain>(InventoryKey.For(_org, "A"));
         await stock.SetOnHand(5);
         await stock.Reserve("o1", 2);
         await stock.Reserve("o1", 2);
 
-        Assert.Equal([("5/0", 1L), ("5/2", 2L)], _rows.Of("stock", "org1/A").Select(w => (w.Value, w.Revision)));
+        Assert.Equal([("5/0", 1L), ("5/2", 2L)], Rows.Of("stock", $"{_org}/A").Select(w => (w.Value, w.Revision)));
     }
 
     [Fact]
     public async Task ForgottenRecords_DeleteTheirRows_AtTheRevisionTheyHad()
     {
-        var key = Grains.GetGrain<IIdempotencyGrain>($"{Org}/key-1");
+        var key = Grains.GetGrain<IIdempotencyGrain>($"{_org}/key-1");
         await key.CreateOrder("hash", Order(("A", 1)));
         await key.Forget(DateTimeOffset.MaxValue);
 
-        var family = Grains.GetGrain<IRefreshTokenFamilyGrain>("family-1");
+        var familyId = $"family-{_org}";
+        var family = Grains.GetGrain<IRefreshTokenFamilyGrain>(familyId);
         await family.Start("user-1", "token-hash", DateTimeOffset.UnixEpoch);
         await family.Forget(DateTimeOffset.UtcNow);
 
-        Assert.Equal([("written", 1L), ("written", 2L), ("deleted", 2L)], _rows.Of("idempotency", $"{Org}/key-1").Select(w => (w.Value, w.Revision)));
-        Assert.Equal([("live", 1L), ("deleted", 1L)], _rows.Of("family", "family-1").Select(w => (w.Value, w.Revision)));
+        Assert.Equal([("written", 1L), ("written", 2L), ("deleted", 2L)], Rows.Of("idempotency", $"{_org}/key-1").Select(w => (w.Value, w.Revision)));
+        Assert.Equal([("live", 1L), ("deleted", 1L)], Rows.Of("family", familyId).Select(w => (w.Value, w.Revision)));
+    }
+
+    /// <summary>Held outboxes and a read model that records (and can fail) every row write.</summary>
+    public sealed class Fixture : ClusterFixture
+    {
+        public Fixture()
+            : this(new RecordingReadModelWriter())
+        {
+        }
+
+        private Fixture(RecordingReadModelWriter rows)
+            : base(options =>
+            {
+                HoldOutboxes.Apply(options);
+                options.AddServices(services => services.AddSingleton<IReadModelWriter>(rows));
+            }) => Rows = rows;
+
+        internal RecordingReadModelWriter Rows { get; }
     }
 }

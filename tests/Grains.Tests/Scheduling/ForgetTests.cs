@@ -1,25 +1,21 @@
 using Granary.Grains.Orders;
 using Granary.Grains.Users;
-using Granary.Runtime.Testing;
+using Granary.Grains.Tests.Infrastructure;
 using static Granary.Grains.Tests.Orders.OrderFixtures;
 
 namespace Granary.Grains.Tests.Scheduling;
 
 /// <summary>Forget deletes what an expired record remembers, so its key starts afresh; a record still in retention stays.</summary>
-public sealed class ForgetTests : IAsyncLifetime
+public sealed class ForgetTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
-    private TestCluster _cluster = null!;
+    private readonly string _org = NewOrg();
 
-    private IGrainFactory Grains => _cluster.GrainFactory;
-
-    public async Task InitializeAsync() => _cluster = await GrainTestCluster.StartAsync();
-
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+    private IGrainFactory Grains => fixture.Grains;
 
     [Fact]
     public async Task ForgottenIdempotencyKey_AcceptsADifferentBody()
     {
-        var key = Grains.GetGrain<IIdempotencyGrain>("org1/key-1");
+        var key = Grains.GetGrain<IIdempotencyGrain>($"{_org}/key-1");
         var first = await key.CreateOrder("hash-a", Order(("A", 1)));
         Assert.Equal(IdempotentOutcome.BodyMismatch, (await key.CreateOrder("hash-b", Order(("A", 2)))).Outcome);
 
@@ -33,7 +29,7 @@ public sealed class ForgetTests : IAsyncLifetime
     [Fact]
     public async Task ForgottenRefreshFamily_KnowsNoToken()
     {
-        var family = Grains.GetGrain<IRefreshTokenFamilyGrain>("family-1");
+        var family = Grains.GetGrain<IRefreshTokenFamilyGrain>($"family-1-{_org}");
         await family.Start("u1", "token-1", DateTimeOffset.UtcNow.AddDays(1));
 
         await family.Forget(DateTimeOffset.UtcNow.AddDays(2));
@@ -44,7 +40,7 @@ public sealed class ForgetTests : IAsyncLifetime
     [Fact]
     public async Task IdempotencyKeyCreatedAfterTheCutOff_IsKept()
     {
-        var key = Grains.GetGrain<IIdempotencyGrain>("org1/key-2");
+        var key = Grains.GetGrain<IIdempotencyGrain>($"{_org}/key-2");
         var first = await key.CreateOrder("hash-a", Order(("A", 1)));
 
         // A sweep that listed the key before it was reused passes a cut-off older than the new record.
@@ -58,7 +54,7 @@ public sealed class ForgetTests : IAsyncLifetime
     [Fact]
     public async Task LiveRefreshFamily_IsKept()
     {
-        var family = Grains.GetGrain<IRefreshTokenFamilyGrain>("family-2");
+        var family = Grains.GetGrain<IRefreshTokenFamilyGrain>($"family-2-{_org}");
         await family.Start("u1", "token-1", DateTimeOffset.UtcNow.AddDays(1));
 
         await family.Forget(DateTimeOffset.UtcNow);

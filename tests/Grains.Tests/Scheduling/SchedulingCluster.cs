@@ -2,46 +2,16 @@ using Granary.Grains.Inventory;
 using Granary.Grains.Organizations;
 using Granary.Grains.Scheduling;
 using Granary.Grains.Users;
-using Granary.Runtime.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Granary.Grains.Tests.Scheduling;
 
-/// <summary>
-/// A test cluster on a manual clock that can jump days: membership, deadlines and idle collection get periods long
-/// enough that a jump neither declares live silos dead nor fires thousands of housekeeping timers.
-/// </summary>
+/// <summary>Clusters whose grains run on a fake clock set to a given day, with the daily summaries recorded instead of emailed.</summary>
 internal static class SchedulingCluster
 {
-    public static Task<TestCluster> StartAsync(ManualTimeProvider time, RecordingNotifier notifier, int silos) =>
-        GrainTestCluster.StartAsync(o =>
-        {
-            o.SiloCount = silos;
-            o.TimeProvider = time;
-            o.ConfigureServices = services => services.AddSingleton<IDailySummaryNotifier>(notifier);
-            o.ConfigureReminders = r =>
-            {
-                r.PollInterval = TimeSpan.FromMinutes(1);
-                r.LeaseDuration = TimeSpan.FromMinutes(10);
-            };
-            o.ConfigureSilo = s =>
-            {
-                s.ResponseTimeout = TimeSpan.FromHours(1);
-                s.DeadlineCheckInterval = TimeSpan.FromMinutes(1);
-                s.ActivationTimeout = TimeSpan.FromHours(1);
-                s.DeactivationTimeout = TimeSpan.FromHours(1);
-                s.CollectionAge = TimeSpan.FromDays(1);
-                s.CollectionQuantum = TimeSpan.FromHours(1);
-            };
-            o.ConfigureCluster = c =>
-            {
-                c.IAmAlivePeriod = TimeSpan.FromHours(1);
-                c.DeathTimeout = TimeSpan.FromDays(30);
-                c.RefreshPeriod = TimeSpan.FromHours(1);
-                c.ProbeInterval = TimeSpan.FromDays(1);
-                c.ProbeTimeout = TimeSpan.FromHours(1);
-            };
-        });
+    public static Task<GranaryCluster> StartAsync(DateTimeOffset start, RecordingNotifier notifier, short silos) =>
+        GranaryCluster.StartAsync(new GranaryClusterOptions { Silos = silos, GrainClock = new FakeTimeProvider(start) }
+            .AddServices(services => services.AddSingleton<IDailySummaryNotifier>(notifier)));
 
     /// <summary>A user who owns a new organization in <paramref name="timeZone"/>; pending orders stay pending for 30 days.</summary>
     public static async Task<IOrganizationGrain> CreateOrganizationAsync(this IGrainFactory grains, string orgId, string timeZone, bool dailySummary = true)
@@ -56,27 +26,20 @@ internal static class SchedulingCluster
     }
 
     /// <summary>
-    /// Stops the cluster while moving the clock: a leaving silo waits for a quiet period (a probe interval) measured on
-    /// the silo's clock, which only moves when the test moves it. Bounded to about 30 s of real time.
+    /// Moves the grains' clock to <paramref name="target"/>, then delivers the tick of each organization's daily-summary
+    /// reminder whose intended time has come (twice, as Orleans may around a change of reminder ownership).
     /// </summary>
-    public static async Task StopAsync(this TestCluster cluster, ManualTimeProvider time)
+    public static async Task AdvanceToAsync(this GranaryCluster cluster, DateTimeOffset target, params string[] organizationIds)
     {
-        var stopping = cluster.DisposeAsync().AsTask();
-        for (var round = 0; !stopping.IsCompleted && round < 600; round++)
+        cluster.Time.SetUtcNow(target);
+        foreach (var organizationId in organizationIds)
         {
-            time.Advance(TimeSpan.FromHours(6));
-            await Task.WhenAny(stopping, Task.Delay(50));
-        }
-        await stopping;
-    }
-
-    /// <summary>Moves the clock to <paramref name="target"/> an hour at a time, so due ticks fire in order.</summary>
-    public static void AdvanceTo(this ManualTimeProvider time, DateTimeOffset target)
-    {
-        for (var guard = 0; time.GetUtcNow() < target && guard < 24 * 30; guard++)
-        {
-            var step = target - time.GetUtcNow();
-            time.Advance(step < TimeSpan.FromHours(1) ? step : TimeSpan.FromHours(1));
+            var summary = cluster.Grains.GetGrain<IDailySummaryGrain>(organizationId);
+            if ((await summary.Get()).NextRunAt is { } due && due <= target)
+            {
+                await cluster.TickAsync(summary, DailySummaryGrain.ReminderName);
+                await cluster.TickAsync(summary, DailySummaryGrain.ReminderName);
+            }
         }
     }
 }

@@ -1,20 +1,15 @@
 using Granary.Grains.Organizations;
 using Granary.Grains.Users;
-using Granary.Runtime.Testing;
+using Granary.Grains.Tests.Infrastructure;
 
 namespace Granary.Grains.Tests.Users;
 
 /// <summary>Email and slug claims whose account or organization was never created don't keep the name taken.</summary>
-public sealed class UniqueClaimTests : IAsyncLifetime
+public sealed class UniqueClaimTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
-    private readonly ManualTimeProvider _time = new();
-    private TestCluster _cluster = null!;
+    private IGrainFactory Grains => fixture.Grains;
 
-    private IGrainFactory Grains => _cluster.GrainFactory;
-
-    public async Task InitializeAsync() => _cluster = await GrainTestCluster.StartAsync(o => o.TimeProvider = _time);
-
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+    private FakeTimeProvider Time => fixture.Time;
 
     [Fact]
     public async Task EmailClaimOfAnAccountNeverCreated_IsTakenOverAfterAMinute_NotBefore()
@@ -23,7 +18,7 @@ public sealed class UniqueClaimTests : IAsyncLifetime
         Assert.True(await email.Claim("ghost"));
 
         Assert.False(await email.Claim("u2"));
-        _time.Advance(TimeSpan.FromMinutes(2));
+        Time.Advance(TimeSpan.FromMinutes(2));
         Assert.True(await email.Claim("u2"));
         Assert.Equal("u2", await email.GetUserId());
     }
@@ -35,7 +30,7 @@ public sealed class UniqueClaimTests : IAsyncLifetime
         Assert.True(await email.Claim("u1"));
         await Grains.GetGrain<IUserGrain>("u1").Create(new NewUser("bob@example.com", "Bob", "hash"));
 
-        _time.Advance(TimeSpan.FromDays(1));
+        Time.Advance(TimeSpan.FromDays(1));
 
         Assert.False(await email.Claim("u2"));
         Assert.True(await email.Claim("u1"));
@@ -62,14 +57,14 @@ public sealed class UniqueClaimTests : IAsyncLifetime
         var orphan = Grains.GetGrain<ISlugIndexGrain>("acme");
         Assert.True(await orphan.Claim("org-ghost"));
         Assert.False(await orphan.Claim("org-2"));
-        _time.Advance(TimeSpan.FromMinutes(2));
+        Time.Advance(TimeSpan.FromMinutes(2));
         Assert.True(await orphan.Claim("org-2"));
 
         await Grains.GetGrain<IUserGrain>("owner").Create(new NewUser("owner@example.com", "Owner", "hash"));
         var taken = Grains.GetGrain<ISlugIndexGrain>("globex");
         Assert.True(await taken.Claim("org-3"));
         await Grains.GetGrain<IOrganizationGrain>("org-3").Create(new CreateOrganization("Globex", "globex"), "owner");
-        _time.Advance(TimeSpan.FromDays(1));
+        Time.Advance(TimeSpan.FromDays(1));
         Assert.False(await taken.Claim("org-4"));
 
         await taken.Release("org-3");

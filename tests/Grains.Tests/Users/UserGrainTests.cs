@@ -1,14 +1,18 @@
+using Granary.Grains.Emails;
+using Granary.Grains.Jobs;
+using Granary.Grains.Tests.Infrastructure;
 using Granary.Grains.Users;
 
 namespace Granary.Grains.Tests.Users;
 
-public sealed class UserGrainTests
+public sealed class UserGrainTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
+    private IGrainFactory Grains => fixture.Grains;
+
     [Fact]
     public async Task EmailIndex_TwentyConcurrentClaims_ExactlyOneWins()
     {
-        await using var cluster = await GrainTestCluster.StartAsync();
-        var index = cluster.GrainFactory.GetGrain<IEmailIndexGrain>(EmailAddress.Normalize(" Race@Example.com "));
+        var index = Grains.GetGrain<IEmailIndexGrain>(EmailAddress.Normalize(" Race@Example.com "));
         var claimants = Enumerable.Range(0, 20).Select(_ => Guid.NewGuid().ToString("N")).ToList();
 
         var results = await Task.WhenAll(claimants.Select(id => index.Claim(id)));
@@ -20,14 +24,30 @@ public sealed class UserGrainTests
     [Fact]
     public async Task RefreshFamily_ReuseOfRotatedToken_RevokesTheFamily()
     {
-        await using var cluster = await GrainTestCluster.StartAsync();
-        var family = cluster.GrainFactory.GetGrain<IRefreshTokenFamilyGrain>(Guid.NewGuid().ToString("N"));
+        var family = Grains.GetGrain<IRefreshTokenFamilyGrain>(Guid.NewGuid().ToString("N"));
         var expires = DateTimeOffset.UtcNow.AddDays(1);
         await family.Start("user-1", "h1", expires);
 
         Assert.Equal(new RefreshResult(RefreshStatus.Rotated, "user-1"), await family.Rotate("h1", "h2", expires));
         Assert.Equal(RefreshStatus.ReuseDetected, (await family.Rotate("h1", "h3", expires)).Status);
         Assert.Equal(RefreshStatus.Revoked, (await family.Rotate("h2", "h4", expires)).Status);
+    }
+
+    [Fact]
+    public async Task Create_SchedulesTheWelcomeEmail_WhichItsReminderEnqueuesOnItsFirstTick()
+    {
+        var userId = Guid.NewGuid().ToString("N");
+        var user = Grains.GetGrain<IUserGrain>(userId);
+
+        Assert.True(await user.Create(new NewUser($"{userId}@example.com", "Zoë", "hash")));
+
+        // The reminder is due a second after the account is stored: a real tick of Orleans's reminder service.
+        var welcome = Grains.GetGrain<IEmailJobGrain>(EmailJobKey.For(UserGrain.AccountEmails, $"welcome-{userId}"));
+        EmailJobInfo? job = null;
+        await Poll.UntilAsync(async () => (job = await welcome.Get()) is not null, $"the welcome email job of user {userId}");
+        Assert.Equal((EmailTemplate.Welcome, $"{userId}@example.com", UserGrain.AccountEmails), (job!.Template, job.To, job.OrganizationId));
+        Assert.Equal(JobStatus.Dead, job.Status); // no SMTP host in this cluster
+        await fixture.Cluster.WaitForNoReminderAsync(user, UserGrain.WelcomeReminder);
     }
 
     [Fact]
@@ -66,8 +86,7 @@ public sealed class UserGrainTests
     [Fact]
     public async Task PasswordHasher_VerifiesOnlyTheRightPassword()
     {
-        await using var cluster = await GrainTestCluster.StartAsync();
-        var hasher = cluster.GrainFactory.GetGrain<IPasswordHasherGrain>(0);
+        var hasher = Grains.GetGrain<IPasswordHasherGrain>(0);
         var hash = await hasher.Hash("correct horse");
         Assert.DoesNotContain("correct horse", hash);
         Assert.True(await hasher.Verify(hash, "correct horse"));

@@ -57,7 +57,7 @@ public sealed class AccessTokenValidatorTests
     public async Task ExpiredToken_IsRefused_WithAMessageSayingSo()
     {
         var key = NewKey();
-        var issuedAnHourAgo = Tokens(key, new Granary.Runtime.Testing.ManualTimeProvider(DateTimeOffset.UtcNow.AddHours(-1)))
+        var issuedAnHourAgo = Tokens(key, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(-1)))
             .Issue("user-1", "a@example.com").Token;
 
         var (caller, error) = await new AccessTokenValidator(Tokens(key), TimeProvider.System).ValidateAsync(issuedAnHourAgo);

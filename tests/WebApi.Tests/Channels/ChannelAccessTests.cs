@@ -43,7 +43,7 @@ public sealed class ChannelAccessTests
     [Fact]
     public async Task UnknownChannelId_Is404()
     {
-        using var factory = new ApiFactory(ApiStorage.Memory);
+        using var factory = new ApiFactory(ApiStorage.Sqlite);
         var owner = await factory.RegisterAndLoginAsync();
         var orgId = await owner.CreateOrganizationAsync();
 
@@ -60,7 +60,7 @@ public sealed class ChannelAccessTests
     [InlineData("[]", null)]
     public async Task CreateWithBadInput_Is400Problem(string json, string? field)
     {
-        using var factory = new ApiFactory(ApiStorage.Memory);
+        using var factory = new ApiFactory(ApiStorage.Sqlite);
         var owner = await factory.RegisterAndLoginAsync();
         var orgId = await owner.CreateOrganizationAsync();
 
@@ -76,7 +76,7 @@ public sealed class ChannelAccessTests
     [Fact]
     public async Task HugeInboundBody_Is413Problem()
     {
-        using var factory = new ApiFactory(ApiStorage.Memory);
+        using var factory = new ApiFactory(ApiStorage.Sqlite);
         var content = new ByteArrayContent(new byte[1024 * 1024 + 1]);
         content.Headers.ContentType = new("application/json");
 

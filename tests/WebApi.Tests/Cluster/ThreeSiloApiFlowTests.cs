@@ -31,27 +31,23 @@ public sealed class ThreeSiloApiFlowTests : IAsyncLifetime
     {
         var settings = new Dictionary<string, string>
         {
+            // Orleans keys membership and reminders in Redis by service ("{ServiceId}/members/…", "{ServiceId}/reminders").
+            ["Granary__ServiceId"] = _runId,
             ["Granary__ClusterId"] = _runId,
             ["Granary__Cluster__Membership__Provider"] = "Redis",
             ["Granary__Cluster__Membership__Redis__Configuration"] = Redis,
-            ["Granary__Cluster__Membership__Redis__KeyPrefix"] = _runId,
-            ["Granary__Cluster__SharedSecret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)),
             ["Granary__Cluster__ListenAddress"] = "127.0.0.1",
-            ["Granary__Cluster__AdvertisedHost"] = "127.0.0.1",
+            ["Granary__Cluster__AdvertisedAddress"] = "127.0.0.1",
             ["Granary__Storage__Provider"] = "Postgres",
             ["Granary__Storage__Postgres__ConnectionString"] = TestDatabase.PostgresConnectionString + ";Maximum Pool Size=30",
             ["Granary__Reminders__Provider"] = "Redis",
             ["Granary__Reminders__Redis__Configuration"] = Redis,
-            ["Granary__Reminders__Redis__KeyPrefix"] = _runId,
             ["Granary__Auth__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
         };
         for (var i = 1; i <= 3; i++)
         {
-            _silos.Add(SiloProcess.Start($"{_runId}-silo-{i}", new Dictionary<string, string>(settings)
-            {
-                // Port 0: each silo binds a free port itself and advertises what it got.
-                ["Granary__Cluster__SiloPort"] = "0",
-            }));
+            // Each silo gets a free silo port of its own from SiloProcess.
+            _silos.Add(SiloProcess.Start($"{_runId}-silo-{i}", new Dictionary<string, string>(settings)));
         }
         await Task.WhenAll(_silos.Select(s => s.WaitReadyAsync(StartTimeout)));
         await WaitForViewOfThreeAsync();
@@ -160,7 +156,7 @@ public sealed class ThreeSiloApiFlowTests : IAsyncLifetime
         {
             using var redis = await ConnectionMultiplexer.ConnectAsync(Redis + ",connectTimeout=2000");
             var server = redis.GetServer(redis.GetEndPoints()[0]);
-            var keys = server.Keys(pattern: _runId + ":*").ToArray();
+            var keys = server.Keys(pattern: _runId + "/*").ToArray();
             if (keys.Length > 0)
             {
                 await redis.GetDatabase().KeyDeleteAsync(keys);

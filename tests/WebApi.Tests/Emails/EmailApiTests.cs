@@ -24,7 +24,7 @@ public sealed class EmailApiTests : IAsyncLifetime
     [Fact]
     public async Task Register_SendsAWelcomeEmailToTheNewAddress_NamingTheUserInSubjectAndBothBodies()
     {
-        using var factory = new ApiFactory(ApiStorage.Memory, EmailSettings());
+        using var factory = new ApiFactory(ApiStorage.Sqlite, EmailSettings());
         var email = ApiSteps.UniqueEmail("welcome");
         const string name = "Zoë Ångström & Co";
 
@@ -43,7 +43,7 @@ public sealed class EmailApiTests : IAsyncLifetime
     [Fact]
     public async Task ConfirmThenShip_EmailTheCustomer_TheOrderAndTotal_ThenTheTrackingNumber()
     {
-        using var factory = new ApiFactory(ApiStorage.Memory, EmailSettings());
+        using var factory = new ApiFactory(ApiStorage.Sqlite, EmailSettings());
         var owner = await factory.RegisterAndLoginAsync();
         var orgId = await owner.CreateOrganizationAsync();
         var customer = ApiSteps.UniqueEmail("customer");

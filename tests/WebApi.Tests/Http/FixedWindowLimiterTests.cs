@@ -1,4 +1,4 @@
-using Granary.Runtime.Testing;
+using Microsoft.Extensions.Time.Testing;
 using Granary.WebApi.Http.RateLimiting;
 
 namespace Granary.WebApi.Tests.Http;
@@ -10,7 +10,7 @@ public sealed class FixedWindowLimiterTests
     [Fact]
     public void EachPartition_GetsItsPermitsPerWindow_ThenIsToldWhenItsWindowEnds()
     {
-        var time = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         var limiter = new FixedWindowLimiter(3, Minute, time);
 
         for (var i = 0; i < 3; i++)
@@ -52,7 +52,7 @@ public sealed class FixedWindowLimiterTests
     [Fact]
     public void PartitionsIdleForAWholeWindow_AreDropped()
     {
-        var time = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         var limiter = new FixedWindowLimiter(10, Minute, time);
         for (var i = 0; i < 100; i++)
         {

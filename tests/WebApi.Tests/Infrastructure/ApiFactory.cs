@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
@@ -6,9 +7,9 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace Granary.WebApi.Tests.Infrastructure;
 
 /// <summary>
-/// The whole silo (runtime + API) in the test process, on the storage the test chooses (memory, SQLite file,
-/// PostgreSQL), with a fresh signing key and any further <paramref name="settings"/> (configuration keys such as
-/// <c>Granary:Email:Host</c>). One factory per test keeps tests apart.
+/// The whole silo (Orleans + API) in the test process, on the storage the test chooses (a SQLite file in the factory's
+/// own folder, or PostgreSQL with the reminders in such a file), with a fresh signing key, a silo port of its own and
+/// any further <paramref name="settings"/> (configuration keys such as <c>Granary:Email:Host</c>).
 /// </summary>
 public sealed class ApiFactory(ApiStorage storage, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
@@ -18,7 +19,9 @@ public sealed class ApiFactory(ApiStorage storage, IReadOnlyDictionary<string, s
     {
         builder.UseEnvironment("Production");
         builder.UseSetting("Granary:Auth:SigningKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
-        builder.UseSetting("Granary:Reminders:Provider", "Memory");
+        // Chosen per host built (WithWebHostBuilder builds another): Orleans binds it even behind the in-memory test server.
+        builder.UseSetting("Granary:Cluster:SiloPort", SiloProcess.FreeTcpPort().ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Granary:Cluster:GatewayPort", "0");
         switch (storage)
         {
             case ApiStorage.Sqlite:
@@ -28,10 +31,11 @@ public sealed class ApiFactory(ApiStorage storage, IReadOnlyDictionary<string, s
             case ApiStorage.Postgres:
                 builder.UseSetting("Granary:Storage:Provider", "Postgres");
                 builder.UseSetting("Granary:Storage:Postgres:ConnectionString", TestDatabase.PostgresConnectionString);
+                // A single silo keeps its reminders in a file of its own: the shared database is not its alone.
+                builder.UseSetting("Granary:Reminders:Sqlite:Path", Path.Combine(_directory, "reminders.db"));
                 break;
             default:
-                builder.UseSetting("Granary:Storage:Provider", "Memory");
-                break;
+                throw new ArgumentOutOfRangeException(nameof(storage), storage, "Unknown storage.");
         }
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
@@ -61,10 +65,9 @@ public sealed class ApiFactory(ApiStorage storage, IReadOnlyDictionary<string, s
     }
 }
 
-/// <summary>Which grain storage the API runs on.</summary>
+/// <summary>Which grain storage the API runs on (the executable offers no memory storage).</summary>
 public enum ApiStorage
 {
-    Memory,
     Sqlite,
     Postgres,
 }

@@ -74,7 +74,7 @@ public sealed class DeadLetterApiTests : IAsyncLifetime
     [Fact]
     public async Task TestEvent_IsDeliveredSigned_AsWebhookTest()
     {
-        using var factory = new ApiFactory(ApiStorage.Memory, Settings);
+        using var factory = new ApiFactory(ApiStorage.Sqlite, Settings);
         var owner = await factory.RegisterAndLoginAsync();
         var orgId = await owner.CreateOrganizationAsync();
         var endpointId = await CreateEndpointAsync(owner, orgId, "order.created");

@@ -83,17 +83,6 @@ public sealed class JobApiTests
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"the problem names {field}: {problem}");
     }
 
-    [Fact]
-    public async Task OnMemoryStorage_SummaryAndDeadListAre501()
-    {
-        using var factory = new ApiFactory(ApiStorage.Memory);
-        var owner = await factory.RegisterAndLoginAsync();
-        var orgId = await owner.CreateOrganizationAsync();
-
-        await (await owner.Client.GetAsync($"/api/v1/orgs/{orgId}/jobs")).AssertProblemAsync(HttpStatusCode.NotImplemented);
-        await (await owner.Client.GetAsync($"/api/v1/orgs/{orgId}/jobs/dead")).AssertProblemAsync(HttpStatusCode.NotImplemented);
-    }
-
     [Theory]
     [InlineData("sms", "job-1")]
     [InlineData("webhook", "msg_nothing_we_1")]

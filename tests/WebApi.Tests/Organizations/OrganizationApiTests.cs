@@ -8,7 +8,6 @@ namespace Granary.WebApi.Tests.Organizations;
 public sealed class OrganizationApiTests
 {
     [Theory]
-    [InlineData(ApiStorage.Memory)]
     [InlineData(ApiStorage.Sqlite)]
     [InlineData(ApiStorage.Postgres)]
     public async Task CreateGetAndUpdateSettings_RoundTrips(ApiStorage storage)
@@ -38,7 +37,7 @@ public sealed class OrganizationApiTests
     [Fact]
     public async Task UpdateSettings_BadTimeZone_Is400NamingTimeZone()
     {
-        using var factory = new ApiFactory(ApiStorage.Memory);
+        using var factory = new ApiFactory(ApiStorage.Sqlite);
         var owner = await factory.RegisterAndLoginAsync();
         var orgId = await owner.CreateOrganizationAsync();
         var response = await owner.Client.PatchAsJsonAsync($"/api/v1/orgs/{orgId}/settings", new { timeZone = "Mars/Olympus" });
@@ -47,7 +46,6 @@ public sealed class OrganizationApiTests
     }
 
     [Theory]
-    [InlineData(ApiStorage.Memory)]
     [InlineData(ApiStorage.Sqlite)]
     [InlineData(ApiStorage.Postgres)]
     public async Task Members_AddChangeRemove_KeepsTheLastOwner(ApiStorage storage)
@@ -87,7 +85,7 @@ public sealed class OrganizationApiTests
     [Fact]
     public async Task Members_AdminCannotGrantOwner()
     {
-        using var factory = new ApiFactory(ApiStorage.Memory);
+        using var factory = new ApiFactory(ApiStorage.Sqlite);
         var owner = await factory.RegisterAndLoginAsync();
         var admin = await factory.RegisterAndLoginAsync();
         var third = await factory.RegisterAndLoginAsync();
@@ -98,7 +96,6 @@ public sealed class OrganizationApiTests
     }
 
     [Theory]
-    [InlineData(ApiStorage.Memory)]
     [InlineData(ApiStorage.Sqlite)]
     [InlineData(ApiStorage.Postgres)]
     public async Task ApiKey_WorksAsBearerUntilRevoked(ApiStorage storage)

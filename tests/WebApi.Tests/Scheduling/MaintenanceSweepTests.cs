@@ -4,12 +4,11 @@ using Granary.Grains.Scheduling;
 using Granary.Grains.Users;
 using Granary.Persistence;
 using Granary.ReadModel;
-using Granary.Runtime;
-using Granary.Runtime.Testing;
 using Granary.WebApi.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
 
 namespace Granary.WebApi.Tests.Scheduling;
 
@@ -18,22 +17,27 @@ namespace Granary.WebApi.Tests.Scheduling;
 /// families are forgotten, fresh ones stay. On PostgreSQL the test has a database of its own: the sweep reads every
 /// record row, and the shared test database holds every other test's (and earlier runs') rows, among them revoked
 /// families the sweep would forget under those tests' feet, and so many that the sweep's pace would depend on them.
+/// Grains read a fake clock; Orleans's reminders keep real time, so a tick is delivered the way the reminder service
+/// delivers it, and one test checks that the real reminder is registered.
 /// </summary>
 public sealed class MaintenanceSweepTests : IAsyncLifetime
 {
     private static readonly TimeSpan DayAndAHalf = TimeSpan.FromHours(36);
+    private static readonly TimeSpan Hourly = new JobsOptions().MaintenanceInterval;
     private readonly DateTimeOffset _start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddDays(-30).ToUnixTimeSeconds());
     private readonly string _directory = Directory.CreateTempSubdirectory("granary-sweep-").FullName;
     private readonly string _run = Guid.NewGuid().ToString("N");
-    private ManualTimeProvider _time = null!;
-    private TestCluster? _cluster;
+    private FakeTimeProvider _time = null!;
+    private InProcessTestCluster? _cluster;
     private ScratchDatabase? _database;
 
-    private IGrainFactory Grains => _cluster!.GrainFactory;
+    private IGrainFactory Grains => _cluster!.Client;
+
+    private string SqlitePath => Path.Combine(_directory, "granary.db");
 
     public Task InitializeAsync()
     {
-        _time = new ManualTimeProvider(_start);
+        _time = new FakeTimeProvider(_start);
         return Task.CompletedTask;
     }
 
@@ -52,29 +56,33 @@ public sealed class MaintenanceSweepTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ensure_RegistersTheHourlyReminder_InTheReminderTable()
+    {
+        await StartAsync(StorageDialect.Sqlite, SqliteDatabase.ConnectionString(SqlitePath), ReadModelDatabase.ForSqlite(SqlitePath));
+        var maintenance = Grains.GetGrain<IMaintenanceGrain>(MaintenanceKey.Global);
+
+        await maintenance.Ensure();
+
+        var table = _cluster!.GetSiloServiceProvider().GetRequiredService<IReminderTable>();
+        var entry = await table.ReadRow(maintenance.GetGrainId(), MaintenanceGrain.ReminderName);
+        Assert.NotNull(entry);
+        Assert.Equal(Hourly, entry.Period);
+    }
+
+    [Fact]
     public Task Sweep_ForgetsExpiredRecordsAndKeepsFreshOnes_OnSqlite() =>
-        SweepForgetsExpiredAndKeepsFresh(TestStorage.Sqlite(Path.Combine(_directory, "granary.db")), StorageDialect.Sqlite, SqliteDatabase.ConnectionString(Path.Combine(_directory, "granary.db")), new()
-        {
-            ["Granary:Storage:Provider"] = "Sqlite",
-            ["Granary:Storage:Sqlite:Path"] = Path.Combine(_directory, "granary.db"),
-        });
+        SweepForgetsExpiredAndKeepsFresh(StorageDialect.Sqlite, SqliteDatabase.ConnectionString(SqlitePath), ReadModelDatabase.ForSqlite(SqlitePath));
 
     [Fact]
     public async Task Sweep_ForgetsExpiredRecordsAndKeepsFreshOnes_OnPostgres()
     {
         _database = await ScratchDatabase.CreateAsync();
-        await SweepForgetsExpiredAndKeepsFresh(TestStorage.Postgres(_database.ConnectionString), StorageDialect.Postgres, _database.ConnectionString, new()
-        {
-            ["Granary:Storage:Provider"] = "Postgres",
-            ["Granary:Storage:Postgres:ConnectionString"] = _database.ConnectionString,
-        });
+        await SweepForgetsExpiredAndKeepsFresh(StorageDialect.Postgres, _database.ConnectionString, ReadModelDatabase.ForPostgres(_database.ConnectionString));
     }
 
-    private async Task SweepForgetsExpiredAndKeepsFresh(TestStorage storage, StorageDialect dialect, string connectionString, Dictionary<string, string?> settings)
+    private async Task SweepForgetsExpiredAndKeepsFresh(StorageDialect dialect, string connectionString, ReadModelDatabase readModel)
     {
-        // As the silo does at start: the read model's tables, which the sweep reads, come with the schema.
-        await new SchemaMigrator(dialect, connectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
-        await StartAsync(storage, settings);
+        await StartAsync(dialect, connectionString, readModel);
         var oldKey = Grains.GetGrain<IIdempotencyGrain>($"org-{_run}/old");
         var expired = Grains.GetGrain<IRefreshTokenFamilyGrain>($"expired-{_run}");
         var revoked = Grains.GetGrain<IRefreshTokenFamilyGrain>($"revoked-{_run}");
@@ -84,12 +92,13 @@ public sealed class MaintenanceSweepTests : IAsyncLifetime
         await revoked.Start("u1", "revoked-token", _start + TimeSpan.FromDays(30));
         await revoked.Revoke("revoked-token");
         await live.Start("u1", "live-token", _start + TimeSpan.FromDays(30));
-        await Grains.GetGrain<IMaintenanceGrain>(MaintenanceKey.Global).Ensure();
+        var maintenance = Grains.GetGrain<IMaintenanceGrain>(MaintenanceKey.Global);
+        await maintenance.Ensure();
 
         // The hourly tick forgets the family once its token expired: an existing expired family answers Expired, a forgotten one Unknown.
         _time.Advance(TimeSpan.FromHours(2));
-        await WaitUntilAsync(async () => (await expired.Rotate("expired-token", "next", _start.AddDays(60))).Status == RefreshStatus.Unknown,
-            "the hourly sweep to forget the expired family", () => _time.Advance(TimeSpan.FromMinutes(10)));
+        await TickAsync(maintenance);
+        Assert.Equal(RefreshStatus.Unknown, (await expired.Rotate("expired-token", "next", _start.AddDays(60))).Status);
 
         // A day and a half after the start the first key is past the 24 h retention; a key used 12 h ago isn't. A sweep
         // run now (serialized with the ticks) settles what is forgotten at this instant.
@@ -97,7 +106,6 @@ public sealed class MaintenanceSweepTests : IAsyncLifetime
         var freshKey = Grains.GetGrain<IIdempotencyGrain>($"org-{_run}/fresh");
         await freshKey.CreateOrder("body-a", Order());
         _time.Advance(TimeSpan.FromHours(12));
-        var maintenance = Grains.GetGrain<IMaintenanceGrain>(MaintenanceKey.Global);
         for (var sweep = 0; sweep < 50 && !(await maintenance.RunNow()).Complete; sweep++)
         {
         }
@@ -108,25 +116,31 @@ public sealed class MaintenanceSweepTests : IAsyncLifetime
         Assert.Equal(IdempotentOutcome.Created, (await oldKey.CreateOrder("body-b", Order())).Outcome);
     }
 
-    private async Task StartAsync(TestStorage storage, Dictionary<string, string?> settings)
+    /// <summary>Delivers the maintenance reminder's tick as Orleans's reminder service would, at the fake clock's now.</summary>
+    private Task TickAsync(IMaintenanceGrain maintenance)
     {
-        GrainTypeRegistry.EnsureLoaded(GrainsAssembly.Assembly);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        _cluster = await TestCluster.StartAsync(new TestClusterOptions
+        var now = _time.GetUtcNow().UtcDateTime;
+        return maintenance.AsReference<IRemindable>().ReceiveReminder(MaintenanceGrain.ReminderName, new TickStatus(_start.UtcDateTime + Hourly, Hourly, now));
+    }
+
+    /// <summary>One silo on the storage under test, reminders in a SQLite file, the domain's services and the fake clock.</summary>
+    private async Task StartAsync(StorageDialect dialect, string connectionString, ReadModelDatabase readModel)
+    {
+        var granary = new ConfigurationBuilder().Build().GetSection("Granary");
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.Options.ConfigureFileLogging = false;
+        builder.Options.InitializeClientOnDeploy = true;
+        builder.ConfigureSilo((_, silo) =>
         {
-            Storage = storage,
-            TimeProvider = _time,
-            ConfigureReminders = r =>
-            {
-                r.PollInterval = TimeSpan.FromMinutes(1);
-                r.LeaseDuration = TimeSpan.FromMinutes(10);
-            },
-            ConfigureServices = services =>
-            {
-                services.AddReadModel(configuration.GetSection("Granary"));
-                services.AddGranaryDomain(configuration.GetSection("Granary"));
-            },
+            silo.AddGranaryGrainStorage("Default", dialect, connectionString);
+            silo.UseGranarySqliteReminderService(SqliteDatabase.ConnectionString(Path.Combine(_directory, "reminders.db")));
+            silo.Services.AddReadModel(_ => readModel);
+            silo.Services.AddGranaryDomain(granary);
+            silo.Services.AddSingleton<TimeProvider>(_time);
+            silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
         });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
     }
 
     private static CreateOrder Order() => new(
@@ -135,16 +149,4 @@ public sealed class MaintenanceSweepTests : IAsyncLifetime
         new Customer("ada@example.com", "Ada"),
         new Address("1 Main St", null, "Lyon", null, "69001", "FR"),
         Channel: "web");
-
-    /// <summary>Polls <paramref name="condition"/>, calling <paramref name="betweenTries"/> between tries; fails naming <paramref name="what"/> after 60 s.</summary>
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, Action betweenTries)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out after 60 s waiting for {what}.");
-            betweenTries();
-            await Task.Delay(50);
-        }
-    }
 }

@@ -8,7 +8,6 @@ namespace Granary.WebApi.Tests.Users;
 public sealed class AuthApiTests
 {
     [Theory]
-    [InlineData(ApiStorage.Memory)]
     [InlineData(ApiStorage.Sqlite)]
     [InlineData(ApiStorage.Postgres)]
     public async Task Register_Login_Me_ReturnsProfileAndOrganizations(ApiStorage storage)
@@ -43,7 +42,7 @@ public sealed class AuthApiTests
     [Fact]
     public async Task Me_WithoutToken_Is401Problem()
     {
-        using var factory = new ApiFactory(ApiStorage.Memory);
+        using var factory = new ApiFactory(ApiStorage.Sqlite);
         var response = await factory.CreateClient().GetAsync("/auth/me");
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.ToString());
@@ -54,7 +53,7 @@ public sealed class AuthApiTests
     [InlineData("Bearer gk_not-a-key")]
     public async Task Me_WithABadCredential_Is401Problem_SayingTheTokenIsInvalid(string authorization)
     {
-        using var factory = new ApiFactory(ApiStorage.Memory);
+        using var factory = new ApiFactory(ApiStorage.Sqlite);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/auth/me");
         request.Headers.TryAddWithoutValidation("Authorization", authorization);
         var response = await factory.CreateClient().SendAsync(request);
@@ -63,7 +62,6 @@ public sealed class AuthApiTests
     }
 
     [Theory]
-    [InlineData(ApiStorage.Memory)]
     [InlineData(ApiStorage.Sqlite)]
     [InlineData(ApiStorage.Postgres)]
     public async Task Register_DuplicateEmail_Is409EvenWithOtherCase(ApiStorage storage)
@@ -75,7 +73,6 @@ public sealed class AuthApiTests
     }
 
     [Theory]
-    [InlineData(ApiStorage.Memory)]
     [InlineData(ApiStorage.Sqlite)]
     [InlineData(ApiStorage.Postgres)]
     public async Task Login_WrongPassword_Is401ThenThrottledWith429AndRetryAfter(ApiStorage storage)
@@ -100,14 +97,13 @@ public sealed class AuthApiTests
     [Fact]
     public async Task Login_UnknownEmail_IsTheSame401AsAWrongPassword()
     {
-        using var factory = new ApiFactory(ApiStorage.Memory);
+        using var factory = new ApiFactory(ApiStorage.Sqlite);
         var response = await factory.CreateClient().PostAsJsonAsync("/auth/login", new { email = ApiSteps.UniqueEmail(), password = ApiSteps.Password });
         var problem = await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
         Assert.Equal("Invalid email or password.", problem.GetProperty("title").GetString());
     }
 
     [Theory]
-    [InlineData(ApiStorage.Memory)]
     [InlineData(ApiStorage.Sqlite)]
     [InlineData(ApiStorage.Postgres)]
     public async Task Refresh_RotatesAndReuseOfARotatedTokenRevokesTheFamily(ApiStorage storage)
@@ -129,7 +125,6 @@ public sealed class AuthApiTests
     }
 
     [Theory]
-    [InlineData(ApiStorage.Memory)]
     [InlineData(ApiStorage.Sqlite)]
     [InlineData(ApiStorage.Postgres)]
     public async Task Logout_RevokesTheRefreshToken(ApiStorage storage)
@@ -144,7 +139,7 @@ public sealed class AuthApiTests
     [Fact]
     public async Task Refresh_GarbageToken_Is401()
     {
-        using var factory = new ApiFactory(ApiStorage.Memory);
+        using var factory = new ApiFactory(ApiStorage.Sqlite);
         var response = await factory.CreateClient().PostAsJsonAsync("/auth/refresh", new { refreshToken = "not-a-token" });
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
     }
@@ -155,7 +150,7 @@ public sealed class AuthApiTests
     [InlineData("""{"email":"a@example.com","password":"long enough"}""", "name")]
     public async Task Register_InvalidField_Is400NamingTheField(string body, string field)
     {
-        using var factory = new ApiFactory(ApiStorage.Memory);
+        using var factory = new ApiFactory(ApiStorage.Sqlite);
         var response = await factory.CreateClient().PostAsync("/auth/register", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name {field}: {problem}");
@@ -164,7 +159,7 @@ public sealed class AuthApiTests
     [Fact]
     public async Task Register_NameOver200Characters_Is400NamingName()
     {
-        using var factory = new ApiFactory(ApiStorage.Memory);
+        using var factory = new ApiFactory(ApiStorage.Sqlite);
         var response = await factory.CreateClient().PostAsJsonAsync("/auth/register", new { email = ApiSteps.UniqueEmail(), password = ApiSteps.Password, name = new string('n', 201) });
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("name", out _));

@@ -9,7 +9,7 @@ public sealed class AuthOpenApiTests
     [Fact]
     public async Task OpenApi_DescribesAuthOrganizationMemberAndApiKeyEndpoints()
     {
-        using var factory = new ApiFactory(ApiStorage.Memory);
+        using var factory = new ApiFactory(ApiStorage.Sqlite);
         var response = await factory.CreateClient().GetAsync("/openapi/v1.json");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var paths = (await response.ReadAsync<JsonElement>()).GetProperty("paths");
@@ -30,7 +30,7 @@ public sealed class AuthOpenApiTests
     [Fact]
     public async Task OpenApi_AuthenticatedOperationsRequireTheBearerScheme_AnonymousOnesDoNot()
     {
-        using var factory = new ApiFactory(ApiStorage.Memory);
+        using var factory = new ApiFactory(ApiStorage.Sqlite);
         var document = await (await factory.CreateClient().GetAsync("/openapi/v1.json")).ReadAsync<JsonElement>();
         Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString());
         var paths = document.GetProperty("paths");

@@ -70,7 +70,7 @@ public sealed class WebhookApiTests
     [InlineData("")]
     public async Task BadUrl_Is400NamingUrl_OnCreateAndUpdate(string url)
     {
-        using var factory = new ApiFactory(ApiStorage.Memory);
+        using var factory = new ApiFactory(ApiStorage.Sqlite);
         var owner = await factory.RegisterAndLoginAsync();
         var orgId = await owner.CreateOrganizationAsync();
         var id = (await CreateAsync(owner, orgId)).GetProperty("id").GetString()!;
@@ -94,7 +94,7 @@ public sealed class WebhookApiTests
     [InlineData("""{"eventTypes":["*"]}""", "url")]
     public async Task BadCreateBody_Is400NamingTheField(string body, string field)
     {
-        using var factory = new ApiFactory(ApiStorage.Memory);
+        using var factory = new ApiFactory(ApiStorage.Sqlite);
         var owner = await factory.RegisterAndLoginAsync();
         var orgId = await owner.CreateOrganizationAsync();
 
@@ -107,7 +107,7 @@ public sealed class WebhookApiTests
     [Fact]
     public async Task PastTheLimit_Is409()
     {
-        using var factory = new ApiFactory(ApiStorage.Memory);
+        using var factory = new ApiFactory(ApiStorage.Sqlite);
         var owner = await factory.RegisterAndLoginAsync();
         var orgId = await owner.CreateOrganizationAsync();
         for (var i = 0; i < 20; i++)

@@ -63,16 +63,6 @@ public sealed class WebhookDeliveryLogTests
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"the problem names {field}: {problem}");
     }
 
-    [Fact]
-    public async Task OnMemoryStorage_TheLogIs501()
-    {
-        using var factory = new ApiFactory(ApiStorage.Memory);
-        var owner = await factory.RegisterAndLoginAsync();
-        var orgId = await owner.CreateOrganizationAsync();
-
-        await (await owner.Client.GetAsync($"/api/v1/orgs/{orgId}/webhooks/we_x/deliveries")).AssertProblemAsync(HttpStatusCode.NotImplemented);
-    }
-
     private static async Task<JsonElement> ListAsync(ApiSession session, string path)
     {
         var response = await session.Client.GetAsync(path);

@@ -7,19 +7,21 @@ namespace Granary.Grains.Webhooks.Delivery;
 
 /// <summary>
 /// One delivery of one event to one endpoint: a job without a queue. <see cref="Start"/> makes the first attempt at
-/// once and stores the outcome in one write; a failed attempt registers a one-shot reminder for the next one
+/// once and stores the outcome in one write; a failed attempt registers a due reminder (<see cref="DueReminders"/>) for the next one
 /// <em>before</em> that write, so a crash at any point leaves either nothing (the event's outbox still holds it and
 /// hands it over again) or a stored delivery with its reminder. 2xx succeeds; 410, a refused address or a deleted or
 /// disabled endpoint dead-letters at once; anything else retries on <see cref="WebhookOptions.Schedule"/> and
 /// dead-letters after the last attempt. Its delivery-log row is kept as <see cref="ReadModelGrain"/> says.
 /// </summary>
+[GrainType("webhookdelivery")]
 [CollectionAgeLimit(Minutes = 5)]
 public sealed class WebhookDeliveryGrain(
     [PersistentState("delivery")] IPersistentState<WebhookDeliveryState> delivery,
     IOptions<WebhookOptions> options,
     JobMetrics metrics,
     IReadModelWriter views,
-    ILogger<WebhookDeliveryGrain> logger) : ReadModelGrain, IWebhookDeliveryGrain, IRemindable
+    ILogger<WebhookDeliveryGrain> logger,
+    TimeProvider time) : ReadModelGrain, IWebhookDeliveryGrain, IRemindable
 {
     public const string RetryReminder = "retry";
     public const int MaxLoggedAttempts = 20;
@@ -67,7 +69,7 @@ public sealed class WebhookDeliveryGrain(
         return await AttemptAsync(state with { ScheduleAttempts = 0 }, reminderMayExist: state.Status == JobStatus.Retrying);
     }
 
-    public async Task ReceiveReminder(string reminderName, ReminderTick tick)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != RetryReminder)
         {
@@ -79,13 +81,13 @@ public sealed class WebhookDeliveryGrain(
         }
         else
         {
-            await UnregisterReminder(RetryReminder);
+            await this.UnregisterReminder(RetryReminder);
         }
     }
 
     private async Task<WebhookDeliveryInfo> AttemptAsync(WebhookDeliveryState state, bool reminderMayExist)
     {
-        var now = TimeProvider.GetUtcNow();
+        var now = time.GetUtcNow();
         var endpoints = GrainFactory.GetGrain<IWebhookEndpointsGrain>(state.OrganizationId);
         var target = await endpoints.GetTarget(state.EndpointId);
         WebhookSendResult result;
@@ -109,14 +111,14 @@ public sealed class WebhookDeliveryGrain(
             WebhookSendOutcome.Failed when options.Value.Schedule.DelayAfter(scheduleAttempts) is not null => JobStatus.Retrying,
             _ => JobStatus.Dead,
         };
-        var finished = TimeProvider.GetUtcNow();
+        var finished = time.GetUtcNow();
         DateTimeOffset? nextAttemptAt = null;
         if (status == JobStatus.Retrying)
         {
             var delay = options.Value.Schedule.DelayAfter(scheduleAttempts)!.Value;
             nextAttemptAt = finished + delay;
             // The reminder goes first: a stored retry without its reminder would never be attempted again.
-            await RegisterOrUpdateReminder(RetryReminder, delay);
+            await this.RegisterDueReminder(RetryReminder, delay);
         }
 
         var log = state.Attempts.Count >= MaxLoggedAttempts ? state.Attempts.GetRange(1, state.Attempts.Count - 1) : new List<WebhookAttempt>(state.Attempts);
@@ -136,7 +138,7 @@ public sealed class WebhookDeliveryGrain(
 
         if (status != JobStatus.Retrying && reminderMayExist)
         {
-            await UnregisterReminder(RetryReminder);
+            await this.UnregisterReminder(RetryReminder);
         }
         switch (status)
         {
@@ -166,7 +168,7 @@ public sealed class WebhookDeliveryGrain(
 
     private string DeliveryId()
     {
-        var key = GetPrimaryKeyString();
+        var key = this.GetPrimaryKeyString();
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         return slash < 0 ? key : key[(slash + 1)..];
     }

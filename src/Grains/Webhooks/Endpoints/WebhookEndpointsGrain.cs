@@ -9,12 +9,14 @@ namespace Granary.Grains.Webhooks.Endpoints;
 /// The outbound webhook endpoints of one organization, keyed by organization id. <see cref="RecordOutcome"/> runs after
 /// every delivery attempt, so it reads without allocating and writes only when the health changes (see
 /// <see cref="EndpointHealth"/>). Disabling an endpoint stores the owners' emails in an outbox in the same write, then
-/// hands them to email jobs; a one-shot reminder is the safety net when that hand-over doesn't finish.
+/// hands them to email jobs; a due reminder (<see cref="DueReminders"/>) is the safety net when that hand-over doesn't finish.
 /// </summary>
+[GrainType("webhookendpoints")]
 public sealed partial class WebhookEndpointsGrain(
     [PersistentState("webhooks")] IPersistentState<WebhookEndpointsState> webhooks,
     IOptions<WebhookOptions> options,
-    ILogger<WebhookEndpointsGrain> logger) : Grain, IWebhookEndpointsGrain, IRemindable
+    ILogger<WebhookEndpointsGrain> logger,
+    TimeProvider time) : Grain, IWebhookEndpointsGrain, IRemindable
 {
     public const string NoticesReminder = "endpoint-disabled-notices";
 
@@ -32,7 +34,7 @@ public sealed partial class WebhookEndpointsGrain(
         // too, but re-registering costs little on this rare path and covers a reminder lost with its table.
         if (webhooks.State.PendingNotices.Count > 0)
         {
-            await RegisterOrUpdateReminder(NoticesReminder, NoticeRetryDelay);
+            await this.RegisterDueReminder(NoticesReminder, NoticeRetryDelay);
         }
     }
 
@@ -50,7 +52,7 @@ public sealed partial class WebhookEndpointsGrain(
             throw new WebhookEndpointLimitException(
                 $"An organization has at most {_options.MaxEndpointsPerOrganization} webhook endpoints; delete one before adding another.");
         }
-        var now = TimeProvider.GetUtcNow();
+        var now = time.GetUtcNow();
         var stored = new StoredWebhookEndpoint
         {
             Id = endpoint.Id,
@@ -82,7 +84,7 @@ public sealed partial class WebhookEndpointsGrain(
             return null;
         }
         var current = Endpoints[index];
-        var now = TimeProvider.GetUtcNow();
+        var now = time.GetUtcNow();
         var next = current with
         {
             Url = update.Url ?? current.Url,
@@ -110,7 +112,7 @@ public sealed partial class WebhookEndpointsGrain(
             return null;
         }
         var current = Endpoints[index];
-        var now = TimeProvider.GetUtcNow();
+        var now = time.GetUtcNow();
         var kept = current.Secrets
             .Where(s => s.IsValidAt(now))
             .Select(s => s.ExpiresAt is null ? s with { ExpiresAt = now + OldSecretLifetime } : s);
@@ -134,7 +136,7 @@ public sealed partial class WebhookEndpointsGrain(
     public Task<IReadOnlyList<WebhookTarget>> Matching(string eventType)
     {
         ArgumentNullException.ThrowIfNull(eventType);
-        var now = TimeProvider.GetUtcNow();
+        var now = time.GetUtcNow();
         var targets = new List<WebhookTarget>();
         foreach (var endpoint in Endpoints)
         {
@@ -147,7 +149,7 @@ public sealed partial class WebhookEndpointsGrain(
     }
 
     public Task<WebhookTarget?> GetTarget(string endpointId) =>
-        Task.FromResult(IndexOf(endpointId) is var index and >= 0 ? Target(Endpoints[index], TimeProvider.GetUtcNow()) : null);
+        Task.FromResult(IndexOf(endpointId) is var index and >= 0 ? Target(Endpoints[index], time.GetUtcNow()) : null);
 
     public Task RecordOutcome(string endpointId, WebhookSendOutcome outcome, DateTimeOffset at)
     {
@@ -162,7 +164,7 @@ public sealed partial class WebhookEndpointsGrain(
         return next is null ? Task.CompletedTask : ApplyHealth(current, next, at);
     }
 
-    public async Task ReceiveReminder(string reminderName, ReminderTick tick)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName == NoticesReminder)
         {
@@ -181,9 +183,9 @@ public sealed partial class WebhookEndpointsGrain(
             // without a reminder could wait for the next activation.
             if (notices.Count > 0)
             {
-                await RegisterOrUpdateReminder(NoticesReminder, NoticeRetryDelay);
+                await this.RegisterDueReminder(NoticesReminder, NoticeRetryDelay);
             }
-            LogDisabled(GetPrimaryKeyString(), next.Id, next.DisabledReason ?? "");
+            LogDisabled(this.GetPrimaryKeyString(), next.Id, next.DisabledReason ?? "");
         }
         // The members call above may have let nothing else run (the grain isn't reentrant), so the index still holds.
         Endpoints[IndexOf(current.Id)] = next;
@@ -198,7 +200,7 @@ public sealed partial class WebhookEndpointsGrain(
     /// <summary>One email per owner, each with its own job id so a retried hand-over sends nothing twice.</summary>
     private async Task<List<EndpointDisabledNotice>> NoticesAsync(StoredWebhookEndpoint endpoint, DateTimeOffset at)
     {
-        var members = await GrainFactory.GetGrain<IOrganizationGrain>(GetPrimaryKeyString()).GetMembers();
+        var members = await GrainFactory.GetGrain<IOrganizationGrain>(this.GetPrimaryKeyString()).GetMembers();
         var stamp = at.ToUnixTimeSeconds();
         return [.. members
             .Where(m => m.Role == OrgRole.Owner)
@@ -211,11 +213,11 @@ public sealed partial class WebhookEndpointsGrain(
 
     private async Task HandOverNoticesAsync()
     {
-        var organizationId = GetPrimaryKeyString();
+        var organizationId = this.GetPrimaryKeyString();
         var pending = webhooks.State.PendingNotices;
         if (pending.Count == 0)
         {
-            await UnregisterIfPresentAsync();
+            await this.UnregisterReminder(NoticesReminder);
             return;
         }
         try
@@ -231,20 +233,12 @@ public sealed partial class WebhookEndpointsGrain(
         {
             // The disable is stored; the emails wait in the outbox for the reminder's next tick.
             LogHandOverFailed(error, organizationId, pending.Count);
-            await RegisterOrUpdateReminder(NoticesReminder, NoticeRetryDelay);
+            await this.RegisterDueReminder(NoticesReminder, NoticeRetryDelay);
             return;
         }
         pending.Clear();
         await webhooks.WriteStateAsync();
-        await UnregisterIfPresentAsync();
-    }
-
-    private async Task UnregisterIfPresentAsync()
-    {
-        if (await GetReminder(NoticesReminder) is { } reminder)
-        {
-            await UnregisterReminder(reminder);
-        }
+        await this.UnregisterReminder(NoticesReminder);
     }
 
     private int IndexOf(string endpointId)
@@ -260,7 +254,7 @@ public sealed partial class WebhookEndpointsGrain(
         return -1;
     }
 
-    private WebhookEndpointInfo Info(StoredWebhookEndpoint endpoint) => endpoint.ToInfo(GetPrimaryKeyString());
+    private WebhookEndpointInfo Info(StoredWebhookEndpoint endpoint) => endpoint.ToInfo(this.GetPrimaryKeyString());
 
     private static WebhookTarget Target(StoredWebhookEndpoint endpoint, DateTimeOffset now) =>
         new(endpoint.Id, endpoint.Url, endpoint.Enabled, [.. endpoint.Secrets.Where(s => s.IsValidAt(now)).Select(s => s.Value)]);

@@ -17,7 +17,8 @@ public static class WebhookSendingServices
         services.TryAddSingleton(sp => new WebhookHttpSender(
             sp.GetRequiredService<IOptions<WebhookOptions>>(),
             sp.GetRequiredService<TargetAddressPolicy>(),
-            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            // Attempt timeouts and latencies are wall-clock time, not the grains' (possibly fake) clock.
+            TimeProvider.System,
             sp.GetRequiredService<ILogger<WebhookHttpSender>>()));
         return services;
     }

@@ -1,50 +1,74 @@
 using Granary.Grains.Tests.Webhooks.Sending;
 using Granary.Grains.Webhooks;
 using Granary.Grains.Webhooks.Sending;
-using Granary.Runtime.Testing;
 
 namespace Granary.Grains.Tests.Webhooks.Delivery;
 
-/// <summary>A cluster on a manual clock that may send to loopback, an organization with one endpoint, and helpers.</summary>
-internal sealed class DeliveryFixture : IAsyncDisposable
+/// <summary>
+/// A cluster that may send to loopback (unless told otherwise) and the <see cref="WebhookReceiver"/> its endpoints
+/// point at. Tests keep apart by organization and delivery ids; the receiver's requests carry the delivery id as
+/// webhook-id.
+/// </summary>
+public class DeliveryClusterFixture : ClusterFixture
 {
-    public const string Org = "org1";
+    private WebhookReceiver? _receiver;
 
-    private DeliveryFixture(TestCluster cluster, WebhookReceiver receiver, ManualTimeProvider time)
+    public DeliveryClusterFixture()
+        : this(allowLoopback: true, _ => { })
     {
-        Cluster = cluster;
-        Receiver = receiver;
-        Time = time;
     }
 
-    public TestCluster Cluster { get; }
+    private protected DeliveryClusterFixture(bool allowLoopback, Action<GranaryClusterOptions> configure)
+        : base(options =>
+        {
+            if (allowLoopback)
+            {
+                options.Set(("Webhooks:AllowedTargets:0", "127.0.0.1/32"));
+            }
+            configure(options);
+        })
+    {
+    }
 
-    public WebhookReceiver Receiver { get; }
+    internal WebhookReceiver Receiver => _receiver ?? throw new InvalidOperationException("The receiver has not started.");
 
-    public ManualTimeProvider Time { get; }
+    public override async Task InitializeAsync()
+    {
+        _receiver = await WebhookReceiver.StartAsync();
+        await base.InitializeAsync();
+    }
 
-    public IGrainFactory Grains => Cluster.GrainFactory;
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_receiver is not null)
+        {
+            await _receiver.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>One test's organization on a <see cref="DeliveryClusterFixture"/>: its endpoints, deliveries and what the receiver got for them.</summary>
+internal sealed class DeliveryScope(DeliveryClusterFixture fixture)
+{
+    public string Org { get; } = "org-" + Guid.NewGuid().ToString("N");
+
+    public GranaryCluster Cluster => fixture.Cluster;
+
+    public IGrainFactory Grains => fixture.Grains;
+
+    public WebhookReceiver Receiver => fixture.Receiver;
 
     public IWebhookEndpointsGrain Endpoints => Grains.GetGrain<IWebhookEndpointsGrain>(Org);
 
-    /// <param name="settings">More Granary settings, e.g. ("Webhooks:RetryDelays:0", "00:00:01").</param>
-    public static async Task<DeliveryFixture> StartAsync(bool allowLoopback = true, Action<TestClusterOptions>? configure = null, params (string Key, string Value)[] settings)
-    {
-        var receiver = await WebhookReceiver.StartAsync();
-        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        var configuration = settings.ToDictionary(s => s.Key, s => (string?)s.Value);
-        if (allowLoopback)
-        {
-            configuration["Webhooks:AllowedTargets:0"] = "127.0.0.1/32";
-        }
-        var cluster = await GrainTestCluster.StartAsync(o =>
-        {
-            o.TimeProvider = time;
-            o.ConfigureReminders = r => r.PollInterval = TimeSpan.FromSeconds(1);
-            configure?.Invoke(o);
-        }, configuration);
-        return new DeliveryFixture(cluster, receiver, time);
-    }
+    /// <summary>The requests the receiver got for deliveries of this organization.</summary>
+    public IReadOnlyList<ReceivedWebhook> Requests =>
+        [.. Receiver.Requests.Where(r => r.Headers.TryGetValue("webhook-id", out var id) && id.StartsWith(DeliveryIdPrefix, StringComparison.Ordinal))];
+
+    /// <summary>Delivery ids of this test start with this (it is unique per organization).</summary>
+    public string DeliveryIdPrefix => $"msg_{Org}_";
+
+    public string DeliveryId(string endpointId, string eventId = "evt1") => $"{DeliveryIdPrefix}{eventId}_{endpointId}";
 
     public async Task<string> AddEndpointAsync(string id, string path, params string[] eventTypes)
     {
@@ -55,16 +79,6 @@ internal sealed class DeliveryFixture : IAsyncDisposable
 
     public IWebhookDeliveryGrain Delivery(string deliveryId) => Grains.GetGrain<IWebhookDeliveryGrain>(WebhookDeliveryKey.For(Org, deliveryId));
 
-    public static NewWebhookDelivery NewDelivery(string endpointId, string eventId = "evt1") =>
+    public NewWebhookDelivery NewDelivery(string endpointId, string eventId = "evt1") =>
         new(Org, endpointId, eventId, "order.created", $"{{\"type\":\"order.created\",\"data\":{{\"eventId\":\"{eventId}\"}}}}", DateTimeOffset.UtcNow);
-
-    /// <summary>Polls (advancing the clock by <paramref name="step"/> between tries) until the condition holds, for at most 15 s of real time.</summary>
-    public Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? step = null) =>
-        Orders.OrderFixtures.WaitUntilAsync(condition, what, step is { } advance ? () => Time.Advance(advance) : null, TimeSpan.FromSeconds(15));
-
-    public async ValueTask DisposeAsync()
-    {
-        await Cluster.DisposeAsync();
-        await Receiver.DisposeAsync();
-    }
 }

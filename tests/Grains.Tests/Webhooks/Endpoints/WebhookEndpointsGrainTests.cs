@@ -3,28 +3,22 @@ using Granary.Grains.Organizations;
 using Granary.Grains.Users;
 using Granary.Grains.Webhooks;
 using Granary.Grains.Webhooks.Endpoints;
-using Granary.Runtime.Persistence;
-using Granary.Runtime.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 
 namespace Granary.Grains.Tests.Webhooks.Endpoints;
 
-public sealed class WebhookEndpointsGrainTests : IAsyncLifetime
+/// <summary>One organization's webhook endpoints (each test has its own organization); at most two, disabled after an hour of failures.</summary>
+public sealed class WebhookEndpointsGrainTests(WebhookEndpointsGrainTests.Fixture fixture) : IClassFixture<WebhookEndpointsGrainTests.Fixture>
 {
     private static readonly TimeSpan DisableAfter = TimeSpan.FromHours(1);
-    private readonly ManualTimeProvider _time = new();
-    private TestCluster _cluster = null!;
-    private string _org = Guid.NewGuid().ToString("N");
+    private readonly string _org = Guid.NewGuid().ToString("N");
 
-    private IGrainFactory Grains => _cluster.GrainFactory;
+    private IGrainFactory Grains => fixture.Grains;
+
+    private FakeTimeProvider Time => fixture.Time;
 
     private IWebhookEndpointsGrain Endpoints => Grains.GetGrain<IWebhookEndpointsGrain>(_org);
-
-    public async Task InitializeAsync() => _cluster = await GrainTestCluster.StartAsync(
-        o => o.TimeProvider = _time,
-        new Dictionary<string, string?> { ["Webhooks:MaxEndpointsPerOrganization"] = "2", ["Webhooks:DisableAfter"] = "01:00:00" });
-
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     private static NewWebhookEndpoint Endpoint(string id, params string[] eventTypes) =>
         new(id, $"https://receiver.example.com/{id}", eventTypes, "test endpoint", Enabled: true, Secret: $"whsec_{id}_1");
@@ -69,9 +63,9 @@ public sealed class WebhookEndpointsGrainTests : IAsyncLifetime
         await Endpoints.RotateSecret("we_1", "whsec_new");
 
         Assert.Equal(["whsec_new", "whsec_we_1_1"], (await Endpoints.GetTarget("we_1"))!.Secrets);
-        _time.Advance(TimeSpan.FromHours(23));
+        Time.Advance(TimeSpan.FromHours(23));
         Assert.Equal(["whsec_new", "whsec_we_1_1"], (await Endpoints.GetTarget("we_1"))!.Secrets);
-        _time.Advance(TimeSpan.FromHours(1));
+        Time.Advance(TimeSpan.FromHours(1));
         Assert.Equal(["whsec_new"], (await Endpoints.GetTarget("we_1"))!.Secrets);
         Assert.Null(await Endpoints.RotateSecret("we_unknown", "whsec_x"));
     }
@@ -81,7 +75,7 @@ public sealed class WebhookEndpointsGrainTests : IAsyncLifetime
     {
         await Endpoints.Create(Endpoint("we_1"));
 
-        await Endpoints.RecordOutcome("we_1", WebhookSendOutcome.Gone, _time.GetUtcNow());
+        await Endpoints.RecordOutcome("we_1", WebhookSendOutcome.Gone, Time.GetUtcNow());
 
         var endpoint = (await Endpoints.Get("we_1"))!;
         Assert.Equal((false, "the endpoint answered 410 Gone"), (endpoint.Enabled, endpoint.DisabledReason));
@@ -100,7 +94,7 @@ public sealed class WebhookEndpointsGrainTests : IAsyncLifetime
         await org.AddMember(owners[0], new NewMember(admin, "admin@example.com", "Admin", OrgRole.Admin));
         await Endpoints.Create(Endpoint("we_1"));
 
-        var start = _time.GetUtcNow();
+        var start = Time.GetUtcNow();
         await Endpoints.RecordOutcome("we_1", WebhookSendOutcome.Failed, start);
         await Endpoints.RecordOutcome("we_1", WebhookSendOutcome.Failed, start + DisableAfter);
         Assert.True((await Endpoints.Get("we_1"))!.Enabled);
@@ -121,10 +115,39 @@ public sealed class WebhookEndpointsGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DisabledEndpoint_WhoseNoticesCouldNotBeHandedOver_KeepsItsReminder_WhoseTickSendsThem()
+    {
+        var owner = await CreateUser("owner@example.com");
+        await Grains.GetGrain<IOrganizationGrain>(_org).Create(new CreateOrganization("Acme", "acme"), owner);
+        await Endpoints.Create(Endpoint("we_1"));
+        fixture.FailedEnqueues.Hold(_org);
+        var at = Time.GetUtcNow();
+        var before = DateTime.UtcNow;
+
+        await Endpoints.RecordOutcome("we_1", WebhookSendOutcome.Gone, at);
+
+        var notice = Grains.GetGrain<IEmailJobGrain>(EmailJobKey.For(_org, WebhookEndpointsGrain.NoticeJobId("we_1", at.ToUnixTimeSeconds(), owner)));
+        Assert.False((await Endpoints.Get("we_1"))!.Enabled);
+        Assert.Null(await notice.Get());
+        var reminder = await fixture.Cluster.ReminderAsync(Endpoints, WebhookEndpointsGrain.NoticesReminder);
+        Assert.NotNull(reminder);
+        Assert.InRange(reminder.StartAt, before + TimeSpan.FromMinutes(1), DateTime.UtcNow + TimeSpan.FromMinutes(1));
+
+        fixture.FailedEnqueues.Release(_org);
+        Time.Advance(TimeSpan.FromMinutes(1));
+        await fixture.Cluster.TickAsync(Endpoints, WebhookEndpointsGrain.NoticesReminder);
+
+        var job = await notice.Get();
+        Assert.True(job is not null, "the tick handed no notice over");
+        Assert.Equal((EmailTemplate.WebhookEndpointDisabled, "owner@example.com"), (job.Template, job.To));
+        Assert.Null(await fixture.Cluster.ReminderAsync(Endpoints, WebhookEndpointsGrain.NoticesReminder));
+    }
+
+    [Fact]
     public async Task Success_EndsTheStreak_SoTheEndpointStaysEnabled()
     {
         await Endpoints.Create(Endpoint("we_1"));
-        var start = _time.GetUtcNow();
+        var start = Time.GetUtcNow();
         await Endpoints.RecordOutcome("we_1", WebhookSendOutcome.Failed, start);
         Assert.Equal(start, (await Endpoints.Get("we_1"))!.FailingSince);
 
@@ -140,7 +163,7 @@ public sealed class WebhookEndpointsGrainTests : IAsyncLifetime
     public async Task RecordOutcome_ThatChangesNothing_DoesNotWrite()
     {
         await Endpoints.Create(Endpoint("we_1"));
-        var start = _time.GetUtcNow();
+        var start = Time.GetUtcNow();
         var created = await StoredEtagAsync();
 
         await Endpoints.RecordOutcome("we_1", WebhookSendOutcome.Success, start);
@@ -161,21 +184,23 @@ public sealed class WebhookEndpointsGrainTests : IAsyncLifetime
     public async Task Reenabling_ClearsTheReasonAndTheStreak()
     {
         await Endpoints.Create(Endpoint("we_1"));
-        await Endpoints.RecordOutcome("we_1", WebhookSendOutcome.Gone, _time.GetUtcNow());
-        _time.Advance(TimeSpan.FromMinutes(5));
+        await Endpoints.RecordOutcome("we_1", WebhookSendOutcome.Gone, Time.GetUtcNow());
+        Time.Advance(TimeSpan.FromMinutes(5));
 
         var enabled = await Endpoints.Update("we_1", new WebhookEndpointUpdate(Enabled: true));
 
         Assert.Equal((true, null, null), (enabled!.Enabled, enabled.DisabledReason, enabled.FailingSince));
         // An outcome of an attempt made before the re-enable is stale.
-        await Endpoints.RecordOutcome("we_1", WebhookSendOutcome.Gone, _time.GetUtcNow().AddMinutes(-1));
+        await Endpoints.RecordOutcome("we_1", WebhookSendOutcome.Gone, Time.GetUtcNow().AddMinutes(-1));
         Assert.True((await Endpoints.Get("we_1"))!.Enabled);
     }
 
     private async Task<string?> StoredEtagAsync()
     {
-        var storage = _cluster.ServicesOf(_cluster.Primary).GetRequiredKeyedService<IGrainStorage>("Default");
-        return (await storage.ReadAsync(new GrainId("webhookendpoints", _org), "webhooks", CancellationToken.None))?.Etag;
+        var storage = fixture.Cluster.SiloServices.GetRequiredKeyedService<IGrainStorage>("Default");
+        var stored = new GrainState<WebhookEndpointsState>();
+        await storage.ReadStateAsync("webhooks", Endpoints.GetGrainId(), stored);
+        return stored.ETag;
     }
 
     private async Task<string> CreateUser(string email)
@@ -183,5 +208,38 @@ public sealed class WebhookEndpointsGrainTests : IAsyncLifetime
         var id = Guid.NewGuid().ToString("N");
         Assert.True(await Grains.GetGrain<IUserGrain>(id).Create(new NewUser(email, email, "hash")));
         return id;
+    }
+
+    /// <summary>Endpoint limits of two and an hour of failures; email job enqueues of chosen organizations can be made to fail.</summary>
+    public sealed class Fixture : ClusterFixture
+    {
+        public Fixture()
+            : this(new FailEnqueues())
+        {
+        }
+
+        private Fixture(FailEnqueues failures)
+            : base(options => options
+                .Set(("Webhooks:MaxEndpointsPerOrganization", "2"), ("Webhooks:DisableAfter", "01:00:00"))
+                .AddServices(services => services.AddSingleton<IIncomingGrainCallFilter>(failures))) =>
+            FailedEnqueues = failures;
+
+        internal FailEnqueues FailedEnqueues { get; }
+    }
+
+    /// <summary>Fails IEmailJobGrain.Enqueue for the email jobs of held organizations, as an unreachable silo would.</summary>
+    internal sealed class FailEnqueues : IIncomingGrainCallFilter
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _held = new(StringComparer.Ordinal);
+
+        public void Hold(string organizationId) => _held[organizationId] = true;
+
+        public void Release(string organizationId) => _held.TryRemove(organizationId, out _);
+
+        public Task Invoke(IIncomingGrainCallContext context) =>
+            context.InterfaceMethod.DeclaringType == typeof(IEmailJobGrain) && context.MethodName == nameof(IEmailJobGrain.Enqueue)
+                && context.TargetId.Key.ToString() is { } key && _held.ContainsKey(key[..Math.Max(0, key.IndexOf('/'))])
+                ? throw new InvalidOperationException("Email jobs of this organization are held in this test.")
+                : context.Invoke();
     }
 }
