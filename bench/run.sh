@@ -26,7 +26,7 @@
 #            storage, Redis reminders, the domain and its read model) and on three (+ two Release src/Silo
 #            processes joined over Redis membership); grain state in a scratch database per setup.
 # http       one silo process (Release src/Silo, PostgreSQL storage in a database of the run's own,
-#            reminders in a SQLite file) seeded through its API with 10,000 orders, then wrk on loopback: GET
+#            Redis reminders) seeded through its API with 10,000 orders, then wrk on loopback: GET
 #            …/orders/{id} over the active order grains in alternating rounds with a framework-only Kestrel
 #            endpoint answering constant JSON to the very same requests (bench/Http.Bench, same hosting
 #            defaults: the ceiling of this machine), then POST …/orders and diagnostics (see

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # `bench/run.sh http`: HTTP throughput of one silo against the ceiling of this machine.
 #
-#  1. PostgreSQL from scripts/services.sh (unless GRANARY_TEST_POSTGRES is set); Release builds of src/Silo
+#  1. PostgreSQL and Redis from scripts/services.sh (unless GRANARY_TEST_POSTGRES and GRANARY_TEST_REDIS are set); Release builds of src/Silo
 #     and bench/Http.Bench.
 #  2. One silo process on loopback: PostgreSQL grain storage in a database of its own, created on the server of
 #     GRANARY_TEST_POSTGRES for this run and dropped on exit (so the seeded orders don't pile up in the test database;
 #     the given database itself is used, with a warning, when the role may not create databases),
-#     reminders in a SQLite file of the run, Production environment, Warning-level logging, a random signing key and
+#     Redis reminders under a service id of the run, Production environment, Warning-level logging, a random signing key and
 #     Granary:Http:AuthenticatedRequestsPerMinute = 100000000 (the per-user limit, 6000/min by default, would
 #     otherwise answer 429 to almost every request: wrk runs as one user).
 #  3. bench/Http.Bench as a second process: a minimal API answering constant JSON the size of an order at GET /const
@@ -93,6 +93,10 @@ cleanup() {
     stop_pid "$CONST_PID"
     stop_pid "$SILO_PID"
     if declare -F drop_bench_database >/dev/null; then drop_bench_database; fi
+    # The run's reminders (Orleans keeps them under "{ServiceId}/reminders").
+    if [[ -n "${STORAGE_REDIS:-}" && -n "${RUN_ID:-}" ]] && command -v redis-cli >/dev/null; then
+        redis-cli -h "${STORAGE_REDIS%%:*}" -p "${STORAGE_REDIS##*:}" DEL "bench-http-$RUN_ID/reminders" >/dev/null 2>&1 || true
+    fi
     if ((rc != 0)); then
         for file in "$WORK/silo.log" "$WORK/const.log"; do
             if [[ -s "$file" ]]; then
@@ -155,11 +159,13 @@ for port in "$SILO_PORT" "$CONST_PORT"; do
     port_free "$port" || die "port 127.0.0.1:$port is in use (set GRANARY_BENCH_SILO_PORT / GRANARY_BENCH_CONST_PORT)"
 done
 
-if [[ -z "${GRANARY_TEST_POSTGRES:-}" ]]; then
+if [[ -z "${GRANARY_TEST_POSTGRES:-}" || -z "${GRANARY_TEST_REDIS:-}" ]]; then
     exports="$(scripts/services.sh start | grep '^export ')"
     eval "$exports"
 fi
 [[ -n "${GRANARY_TEST_POSTGRES:-}" ]] || die "GRANARY_TEST_POSTGRES is not set"
+[[ -n "${GRANARY_TEST_REDIS:-}" ]] || die "GRANARY_TEST_REDIS is not set"
+STORAGE_REDIS="$GRANARY_TEST_REDIS"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 log "building src/Silo and bench/Http.Bench (Release) ..."
@@ -197,7 +203,7 @@ else
     log "WARNING: could not create a database for this run ($(cat "$WORK/createdb.err" 2>/dev/null || echo 'psql not installed')); using the database of GRANARY_TEST_POSTGRES"
 fi
 mkdir -p -- "$WORK/silo" "$WORK/const" "$WORK/seed"
-log "starting the silo on 127.0.0.1:$SILO_PORT (PostgreSQL storage, reminders in a SQLite file of the run) ..."
+log "starting the silo on 127.0.0.1:$SILO_PORT (PostgreSQL storage, Redis reminders under a service id of the run) ..."
 (
     cd -- "$WORK/silo"
     while read -r name; do unset "$name"; done < <(compgen -e | grep '^Granary__' || true)
@@ -208,8 +214,9 @@ log "starting the silo on 127.0.0.1:$SILO_PORT (PostgreSQL storage, reminders in
         Granary__SiloName="bench-http-$RUN_ID" \
         Granary__Storage__Provider=Postgres \
         Granary__Storage__Postgres__ConnectionString="$STORAGE_POSTGRES" \
-        Granary__Reminders__Provider=Sqlite \
-        Granary__Reminders__Sqlite__Path="$WORK/silo/reminders.db" \
+        Granary__Reminders__Provider=Redis \
+        Granary__Reminders__Redis__Configuration="$STORAGE_REDIS" \
+        Granary__ServiceId="bench-http-$RUN_ID" \
         Granary__Cluster__SiloPort="$((SILO_PORT + 1000))" \
         Granary__Auth__SigningKey="$(head -c 32 /dev/urandom | base64)" \
         Granary__Http__AuthenticatedRequestsPerMinute=100000000 \
