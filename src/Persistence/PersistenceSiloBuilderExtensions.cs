@@ -53,7 +53,7 @@ public static class PersistenceSiloBuilderExtensions
             options.Configure<Serializer>((o, serializer) =>
             {
                 o.Invariant = invariant;
-                o.ConnectionString = connectionString;
+                o.ConnectionString = dialect == StorageDialect.Postgres ? PostgresDatabase.ConnectionString(connectionString) : connectionString;
                 o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
             }));
         WrapProvider(builder.Services, name);

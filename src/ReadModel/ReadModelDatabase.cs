@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
+using Granary.Persistence;
 using Npgsql;
 
 namespace Granary.ReadModel;
@@ -29,7 +30,8 @@ public sealed class ReadModelDatabase : IAsyncDisposable
 
     public static ReadModelDatabase None { get; } = new(null, null);
 
-    public static ReadModelDatabase ForPostgres(string connectionString) => new(NpgsqlDataSource.Create(connectionString), null);
+    /// <summary>A PostgreSQL database, with the same connection defaults as the grain storage (<see cref="PostgresDatabase"/>).</summary>
+    public static ReadModelDatabase ForPostgres(string connectionString) => new(NpgsqlDataSource.Create(PostgresDatabase.ConnectionString(connectionString)), null);
 
     /// <summary>A SQLite file; it must exist (grain storage creates it).</summary>
     public static ReadModelDatabase ForSqlite(string path) => new(null, new SqliteConnectionStringBuilder
