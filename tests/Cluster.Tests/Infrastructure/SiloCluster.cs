@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Granary.Cluster.Tests.Grains;
 
 namespace Granary.Cluster.Tests.Infrastructure;
@@ -62,7 +61,7 @@ internal sealed class SiloCluster : IAsyncDisposable
         try
         {
             var silos = Enumerable.Range(0, processes).Select(_ => cluster.Launch()).ToList();
-            await Task.WhenAll(silos.Select(WaitActiveAsync));
+            await Task.WhenAll(silos.Select(silo => silo.WaitReadyAsync(StartTimeout)));
             cluster.Running.AddRange(silos);
             if (withTestSilo)
             {
@@ -83,7 +82,7 @@ internal sealed class SiloCluster : IAsyncDisposable
     public async Task<SiloProcess> StartSiloAsync()
     {
         var silo = Launch();
-        await WaitActiveAsync(silo);
+        await silo.WaitReadyAsync(StartTimeout);
         Running.Add(silo);
         await WaitForMembersAsync(TimeSpan.FromSeconds(15));
         return silo;
@@ -181,24 +180,5 @@ internal sealed class SiloCluster : IAsyncDisposable
         var silo = SiloProcess.Start($"silo-{++_nextSilo}", environment);
         _started.Add(silo);
         return silo;
-    }
-
-    /// <summary>Waits until the silo's /health/ready answers 200 with its Orleans silo Active.</summary>
-    private static Task WaitActiveAsync(SiloProcess silo) => silo.WaitForOkAsync("/health/ready", StartTimeout, IsActive);
-
-    private static bool IsActive(string body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            return document.RootElement.GetProperty("providers").EnumerateArray().Any(p =>
-                p.GetProperty("component").GetString() == "silo"
-                && p.GetProperty("healthy").GetBoolean()
-                && (p.GetProperty("detail").GetString() ?? "").StartsWith("Active", StringComparison.Ordinal));
-        }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            return false;
-        }
     }
 }
