@@ -33,14 +33,8 @@ public sealed class ReadModelDatabase : IAsyncDisposable
     /// <summary>A PostgreSQL database, with the same connection defaults as the grain storage (<see cref="PostgresDatabase"/>).</summary>
     public static ReadModelDatabase ForPostgres(string connectionString) => new(NpgsqlDataSource.Create(PostgresDatabase.ConnectionString(connectionString)), null);
 
-    /// <summary>A SQLite file; it must exist (grain storage creates it).</summary>
-    public static ReadModelDatabase ForSqlite(string path) => new(null, new SqliteConnectionStringBuilder
-    {
-        DataSource = Path.GetFullPath(path),
-        Mode = SqliteOpenMode.ReadWriteCreate,
-        Pooling = true,
-        DefaultTimeout = 10,
-    }.ToString());
+    /// <summary>A SQLite file, opened as the grain storage opens it (<see cref="SqliteDatabase"/>).</summary>
+    public static ReadModelDatabase ForSqlite(string path) => new(null, SqliteDatabase.ConnectionString(path));
 
     /// <summary>The database of the <c>Storage</c> sub-section of <paramref name="granary"/> (Provider Postgres, Sqlite — the default — or Memory).</summary>
     public static ReadModelDatabase From(IConfiguration granary)

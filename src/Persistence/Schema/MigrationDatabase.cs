@@ -25,7 +25,24 @@ internal abstract class MigrationDatabase
     /// <summary>Answers one row with a non-zero value when the history table exists.</summary>
     public abstract string HistoryTableExistsSql { get; }
 
-    public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+    /// <summary>An open connection; the caller disposes it.</summary>
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = CreateConnection();
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>A new, closed connection to the database.</summary>
+    protected abstract DbConnection CreateConnection();
 
     /// <summary>
     /// Begins the one transaction a migration run happens in, holding the lock that makes a second

@@ -38,20 +38,7 @@ internal sealed class PostgresMigrationDatabase(string connectionString) : Migra
 
     public override string HistoryTableExistsSql => $"SELECT CASE WHEN to_regclass('{HistoryTable}') IS NULL THEN 0 ELSE 1 END";
 
-    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new NpgsqlConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+    protected override DbConnection CreateConnection() => new NpgsqlConnection(_connectionString);
 
     public override async Task<DbTransaction> BeginExclusiveAsync(DbConnection connection, CancellationToken cancellationToken)
     {
