@@ -280,6 +280,9 @@ listen_addresses = '127.0.0.1'
 port = $PG_PORT
 unix_socket_directories = '$PG_SOCKET_DIR'
 max_connections = 500
+# Statement counts per request for bench/run.sh http (the extension is created only in the bench's own database).
+shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track = all
 $fast_settings
 EOF
 }

@@ -38,6 +38,12 @@
 #   GRANARY_BENCH_HTTP_ORDERS       orders seeded (default 10000)
 #   GRANARY_BENCH_SILO_PORT         silo HTTP port on 127.0.0.1 (default 58480)
 #   GRANARY_BENCH_CONST_PORT        constant-JSON endpoint port on 127.0.0.1 (default 58481)
+#   GRANARY_BENCH_HTTP_POST_ONLY    1: measure post_order and its write breakdown only (for work on the write path)
+#
+# post_order's write breakdown (pg_stat_statements, which scripts/services.sh preloads; the extension is created in
+# the run's database): statements_per_order (every statement the silo ran in the run's database, per order created
+# as the read model counts them), the statements with their calls per order and mean time, pg_cpu_us_per_order (CPU
+# of the postgres processes), wal_bytes_per_order (pg_current_wal_lsn before and after).
 set -euo pipefail
 
 readonly PROG="bench/run.sh http"
@@ -50,7 +56,9 @@ DIAG_WARMUP="${GRANARY_BENCH_HTTP_DIAG_WARMUP:-3}"
 ROUNDS="${GRANARY_BENCH_HTTP_ROUNDS:-3}"
 THREADS="${GRANARY_BENCH_HTTP_THREADS:-2}"
 CONNECTIONS="${GRANARY_BENCH_HTTP_CONNECTIONS:-64}"
+POST_ONLY="${GRANARY_BENCH_HTTP_POST_ONLY:-0}"
 ORDERS="${GRANARY_BENCH_HTTP_ORDERS:-10000}"
+[[ "$POST_ONLY" == 1 ]] && ORDERS="${GRANARY_BENCH_HTTP_ORDERS:-500}"
 SILO_PORT="${GRANARY_BENCH_SILO_PORT:-58480}"
 CONST_PORT="${GRANARY_BENCH_CONST_PORT:-58481}"
 readonly SEED_CONCURRENCY=64 START_TIMEOUT=60 SEED_TIMEOUT=120
@@ -186,6 +194,19 @@ psql_admin() {
     PGPASSWORD="$(conn_field password)" PGCONNECT_TIMEOUT=10 psql -h "$(conn_field host)" -p "$(conn_field port)" \
         -U "$(conn_field username)" -d "$(conn_field database)" -v ON_ERROR_STOP=1 -qAtc "$1"
 }
+# psql_bench <sql>: the run's database, one value per line (fields separated by |).
+psql_bench() {
+    PGPASSWORD="$(conn_field password)" PGCONNECT_TIMEOUT=10 psql -h "$(conn_field host)" -p "$(conn_field port)" \
+        -U "$(conn_field username)" -d "${BENCH_DATABASE:-$(conn_field database)}" -v ON_ERROR_STOP=1 -qAtc "$1"
+}
+# CPU seconds of every postgres process (the server and its backends) so far.
+postgres_cpu_seconds() {
+    local pid total=0
+    for pid in $(pgrep -x postgres || true); do
+        total="$(awk -v t="$total" -v c="$(cpu_seconds "$pid")" 'BEGIN { print t + c }')"
+    done
+    echo "$total"
+}
 BENCH_DATABASE=""
 drop_bench_database() {
     if [[ -n "$BENCH_DATABASE" ]]; then
@@ -299,7 +320,46 @@ run_wrk() {
 
 SILO_URL="http://127.0.0.1:$SILO_PORT"
 LOAD_BEFORE="$(cut -d ' ' -f 1 /proc/loadavg)"
+
+# measure_post_order: post_order after a warm-up, with the write breakdown of the measured run.
+declare -A WRITES
+measure_post_order() {
+    local pg0 pg1 wal0 wal1 orders0 orders1 orders
+    warm_up post_order "$SILO_URL" bench/http/post_order.lua "$DIAG_WARMUP"
+    psql_bench "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null 2>&1 ||
+        log "WARNING: pg_stat_statements is not available (scripts/services.sh preloads it; restart PostgreSQL after upgrading)"
+    sleep 1 # lets the warm-up's last requests finish
+    orders0="$(psql_bench "SELECT count(*) FROM granary_order_list")"
+    wal0="$(psql_bench "SELECT pg_current_wal_lsn()")"
+    psql_bench "SELECT pg_stat_statements_reset()" >/dev/null 2>&1 || true
+    pg0="$(postgres_cpu_seconds)"
+    run_wrk post_order "$SILO_PID" "$SILO_URL" bench/http/post_order.lua "$DURATION" 0
+    sleep 1
+    pg1="$(postgres_cpu_seconds)"
+    wal1="$(psql_bench "SELECT pg_current_wal_lsn()")"
+    orders1="$(psql_bench "SELECT count(*) FROM granary_order_list")"
+    orders=$((orders1 - orders0))
+    ((orders > 0)) || die "post_order created no orders"
+    WRITES[orders]="$orders"
+    WRITES[pg_cpu_us_per_order]="$(awk -v a="$pg0" -v b="$pg1" -v n="$orders" 'BEGIN { printf "%.0f", (b - a) * 1e6 / n }')"
+    WRITES[wal_bytes_per_order]="$(psql_bench "SELECT round(pg_wal_lsn_diff('$wal1', '$wal0') / $orders)")"
+    # Every statement the silo ran in the run's database (this script's own probes excluded).
+    local probes="query NOT LIKE '%pg_stat_statements%' AND query NOT LIKE '%pg_current_wal_lsn%' AND query NOT LIKE '%granary_order_list%' OR query LIKE 'INSERT%granary_order_list%'"
+    WRITES[statements_per_order]="$(psql_bench "SELECT round(coalesce(sum(calls), 0)::numeric / $orders, 2) FROM pg_stat_statements
+        WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND ($probes)" 2>/dev/null || echo n/a)"
+    psql_bench "SELECT round(calls::numeric / $orders, 2), round(mean_exec_time::numeric, 3),
+            regexp_replace(left(regexp_replace(query, '\s+', ' ', 'g'), 90), '^ ', '')
+        FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND ($probes)
+        ORDER BY calls DESC, query LIMIT 15" >"$WORK/statements" 2>/dev/null || : >"$WORK/statements"
+}
+
+if [[ "$POST_ONLY" == 1 ]]; then
+    measure_post_order
+    printf '\npost_order on one silo (PostgreSQL storage), wrk -t%s -c%s, %ss after %ss of warm-up, load average before: %s\n' \
+        "$THREADS" "$CONNECTIONS" "$DURATION" "$DIAG_WARMUP" "$LOAD_BEFORE"
+fi
 CONST_URL="http://127.0.0.1:$CONST_PORT"
+if [[ "$POST_ONLY" != 1 ]]; then
 # The compared pair: warmed up, then alternating rounds.
 warm_up kestrel_const "$CONST_URL" bench/http/get_order.lua "$WARMUP"
 warm_up get_order "$SILO_URL" bench/http/get_order.lua "$WARMUP"
@@ -337,9 +397,24 @@ run_wrk health_live "$SILO_PID" "$SILO_URL" bench/http/get_path.lua "$DIAG_DURAT
 run_wrk health_live_auth "$SILO_PID" "$SILO_URL" bench/http/get_path.lua "$DIAG_DURATION" "$DIAG_WARMUP" /health/live 1
 run_wrk get_org "$SILO_PID" "$SILO_URL" bench/http/get_path.lua "$DIAG_DURATION" "$DIAG_WARMUP" "/api/v1/orgs/$BENCH_ORG" 1
 # Last: every POST writes to PostgreSQL, which must not disturb the read-only runs.
-run_wrk post_order "$SILO_PID" "$SILO_URL" bench/http/post_order.lua "$DURATION" "$DIAG_WARMUP"
+measure_post_order
+fi
 
 # ---------------------------------------------------------------- report
+print_writes() {
+    printf '\npost_order writes, per order created (%s orders in the measured run; pg_stat_statements, postgres CPU, WAL):\n' "${WRITES[orders]}"
+    printf '%-12s %12s  %s\n' "calls/order" "mean ms" statement
+    awk -F'|' '{ printf "%-12s %12s  %s\n", $1, $2, $3 }' "$WORK/statements"
+    printf '\npost_order_rps: %.0f\npost_order_p50_ms: %s\npost_order_p99_ms: %s\npost_order_errors: %s\n' \
+        "${RPS[post_order]}" "${P50[post_order]}" "${P99[post_order]}" "${ERRORS[post_order]}"
+    printf 'post_order_server_cpu_cores: %s\npost_order_other_cpu_cores: %s\n' "${SERVER_CPU[post_order]}" "${OTHER_CPU[post_order]}"
+    printf 'statements_per_order: %s\npg_cpu_us_per_order: %s\nwal_bytes_per_order: %s\n' \
+        "${WRITES[statements_per_order]}" "${WRITES[pg_cpu_us_per_order]}" "${WRITES[wal_bytes_per_order]}"
+}
+if [[ "$POST_ONLY" == 1 ]]; then
+    print_writes
+    exit 0
+fi
 TARGETS=(kestrel_const get_order post_order kestrel_const_static health_live health_live_auth get_org)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
 # get_order's ratio is the median of its paired rounds; the others are against the median const round.
@@ -375,3 +450,6 @@ for name in "${TARGETS[@]:1}"; do
     printf '%s_vs_const: %s\n' "$name" "$(vs_const "$name")"
 done
 printf 'get_order_vs_const_rounds: %s\n' "${ROUND_RATIOS[*]}"
+print_writes | sed -n '/^post_order writes/,/^$/p'
+printf 'statements_per_order: %s\npg_cpu_us_per_order: %s\nwal_bytes_per_order: %s\n' \
+    "${WRITES[statements_per_order]}" "${WRITES[pg_cpu_us_per_order]}" "${WRITES[wal_bytes_per_order]}"

@@ -97,11 +97,15 @@ public sealed class ClusterScriptTests(ITestOutputHelper output) : IDisposable
         ["GRANARY_SERVICE_ID"] = ClusterSettings.NewRunId("cs"),
     };
 
+    /// <summary>
+    /// A block of free ports below the kernel's ephemeral range (32768 and up), as <see cref="SiloProcess.FreeTcpPort"/>
+    /// picks: a port from that range may go to an outgoing connection before the silo that should bind it starts.
+    /// </summary>
     private static int FreeBlock(int size)
     {
         for (var attempt = 0; attempt < 200; attempt++)
         {
-            var start = Random.Shared.Next(20000, 60000);
+            var start = Random.Shared.Next(20_000, 32_000 - size);
             if (Enumerable.Range(start, size).All(IsFree))
             {
                 return start;

@@ -132,27 +132,22 @@ public abstract class ReadModelContractTests(DatabaseFixture fixture)
     }
 
     [Fact]
-    public async Task ExpiredRecords_FindsOldIdempotencyKeysAndDeadFamilies_InKeyOrder_AndADeleteHonoursTheRevision()
+    public async Task ExpiredRecords_FindsDeadFamilies_InKeyOrder_AndADeleteHonoursTheRevision()
     {
         var expired = new ExpiredRecordQueries(fixture.Database);
-        await _writer.WriteIdempotencyRecordAsync($"{_org}/k2", T0, 1);
-        await _writer.WriteIdempotencyRecordAsync($"{_org}/k1", T0, 1);
-        await _writer.WriteIdempotencyRecordAsync($"{_org}/k3", T0.AddDays(2), 1);
-        await _writer.WriteRefreshFamilyAsync($"{_org}-f1", revoked: true, T0.AddDays(30), 1);
         await _writer.WriteRefreshFamilyAsync($"{_org}-f2", revoked: false, T0, 1);
+        await _writer.WriteRefreshFamilyAsync($"{_org}-f1", revoked: true, T0.AddDays(30), 1);
         await _writer.WriteRefreshFamilyAsync($"{_org}-f3", revoked: false, T0.AddDays(30), 1);
 
-        var keys = (await expired.IdempotencyKeysAsync(T0.AddDays(1), afterKey: _org, limit: 10, default)).Where(k => k.StartsWith(_org, StringComparison.Ordinal));
         var families = (await expired.RefreshTokenFamilyKeysAsync(T0.AddDays(1), afterKey: _org, limit: 10, default)).Where(k => k.StartsWith(_org, StringComparison.Ordinal));
-        Assert.Equal([$"{_org}/k1", $"{_org}/k2"], keys);
         Assert.Equal([$"{_org}-f1", $"{_org}-f2"], families);
 
         // A delete by an older revision leaves a row a newer write made; the current revision removes it.
-        await _writer.WriteIdempotencyRecordAsync($"{_org}/k1", T0, 2);
-        await _writer.DeleteIdempotencyRecordAsync($"{_org}/k1", revision: 1);
-        await _writer.DeleteIdempotencyRecordAsync($"{_org}/k2", revision: 1);
-        var left = (await expired.IdempotencyKeysAsync(T0.AddDays(1), afterKey: _org, limit: 10, default)).Where(k => k.StartsWith(_org, StringComparison.Ordinal));
-        Assert.Equal([$"{_org}/k1"], left);
+        await _writer.WriteRefreshFamilyAsync($"{_org}-f1", revoked: true, T0.AddDays(30), 2);
+        await _writer.DeleteRefreshFamilyAsync($"{_org}-f1", revision: 1);
+        await _writer.DeleteRefreshFamilyAsync($"{_org}-f2", revision: 1);
+        var left = (await expired.RefreshTokenFamilyKeysAsync(T0.AddDays(1), afterKey: _org, limit: 10, default)).Where(k => k.StartsWith(_org, StringComparison.Ordinal));
+        Assert.Equal([$"{_org}-f1"], left);
     }
 
     private Task<CursorPage<OrderSnapshot>> ListOrders() => _lists.ListOrdersAsync(Query(), CancellationToken.None);

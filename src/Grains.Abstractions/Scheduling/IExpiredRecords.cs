@@ -7,9 +7,6 @@ namespace Granary.Grains.Scheduling;
 /// </summary>
 public interface IExpiredRecords
 {
-    /// <summary>Keys of <c>IIdempotencyGrain</c> records created before <paramref name="createdBefore"/>.</summary>
-    Task<IReadOnlyList<string>> IdempotencyKeysAsync(DateTimeOffset createdBefore, string? afterKey, int limit, CancellationToken cancellationToken);
-
     /// <summary>Keys of <c>IRefreshTokenFamilyGrain</c> families that are revoked or whose current token expired before <paramref name="now"/>.</summary>
     Task<IReadOnlyList<string>> RefreshTokenFamilyKeysAsync(DateTimeOffset now, string? afterKey, int limit, CancellationToken cancellationToken);
 }

@@ -2,7 +2,7 @@ namespace Granary.Grains.Scheduling;
 
 /// <summary>
 /// The cluster's periodic clean-up, one grain keyed <see cref="MaintenanceKey.Global"/>: a periodic reminder asks
-/// <see cref="IExpiredRecords"/> for expired idempotency records and refresh-token families and makes each forget itself.
+/// <see cref="IExpiredRecords"/> for expired refresh-token families and makes each forget itself.
 /// </summary>
 [Alias("granary.IMaintenanceGrain")]
 public interface IMaintenanceGrain : IGrainWithStringKey
@@ -16,7 +16,7 @@ public interface IMaintenanceGrain : IGrainWithStringKey
 
 /// <summary>What one sweep forgot; <see cref="Complete"/> is false when it stopped at its batch limit with rows left.</summary>
 [GenerateSerializer, Immutable, Alias("granary.MaintenanceReport")]
-public sealed record MaintenanceReport(int IdempotencyRecords, int RefreshTokenFamilies, bool Complete);
+public sealed record MaintenanceReport(int RefreshTokenFamilies, bool Complete);
 
 /// <summary>The one key <see cref="IMaintenanceGrain"/> is used with.</summary>
 public static class MaintenanceKey

@@ -30,6 +30,10 @@ public interface IWebhookEndpointsGrain : IGrainWithStringKey
     [ReadOnly]
     Task<IReadOnlyList<WebhookTarget>> Matching(string eventType);
 
+    /// <summary>Whether <see cref="Matching"/> would find an endpoint (asked before an order records an event).</summary>
+    [ReadOnly]
+    Task<bool> AnyMatching(string eventType);
+
     /// <summary>Where and how to send for one endpoint now (current URL and signing secrets); null when deleted.</summary>
     [ReadOnly]
     Task<WebhookTarget?> GetTarget(string endpointId);

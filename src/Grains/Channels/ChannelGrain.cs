@@ -34,9 +34,9 @@ public sealed record ChannelState
 
 /// <summary>
 /// One sales channel. Inbound payloads are verified here (the secret never leaves the grain), normalised, and become
-/// orders through the same idempotency grain as <c>POST …/orders</c>, keyed
-/// "{orgId}/channel:{channelId}:{externalId}" with a fixed body hash: a repeat of an external id returns the first
-/// order even when the channel resends an edited payload.
+/// orders the way <c>POST …/orders</c> makes them: the order's id comes from the channel and the external order id
+/// (<see cref="OrderKey.IdForChannelOrder"/>) and its request hash is fixed, so a repeat of an external id returns the
+/// first order even when the channel resends an edited payload.
 /// </summary>
 [GrainType("channel")]
 public sealed partial class ChannelGrain(
@@ -118,8 +118,8 @@ public sealed partial class ChannelGrain(
 
         var channelId = this.GetPrimaryKeyString();
         var command = normalized.Command with { Channel = channelId, ExternalId = normalized.ExternalId };
-        var key = $"{state.OrganizationId}/channel:{channelId}:{normalized.ExternalId}";
-        var result = await GrainFactory.GetGrain<IIdempotencyGrain>(key).CreateOrder(ExternalIdHash, command);
+        var orderId = OrderKey.IdForChannelOrder(state.OrganizationId, channelId, normalized.ExternalId);
+        var result = await GrainFactory.GetGrain<IOrderGrain>(OrderKey.For(state.OrganizationId, orderId)).Create(ExternalIdHash, command);
         return new ChannelReceiveResult(result.Outcome == IdempotentOutcome.Created ? ChannelReceiveStatus.Created : ChannelReceiveStatus.Existing, result.Order);
     }
 

@@ -10,7 +10,7 @@ namespace Granary.Grains.Orders;
 
 /// <summary>
 /// One order. Each transition checks <see cref="OrderStateMachine"/>, changes the state and appends its outbox event
-/// in one state write; then it tells the organization's stats grain and has the outbox handed over to jobs (webhooks,
+/// (if the event reaches anyone, <see cref="OrderEventAudience"/>) in one state write; then it tells the organization's stats grain and has the outbox handed over to jobs (webhooks,
 /// emails) by <see cref="IOrderEventDispatcherGrain"/>, outside its own turn. While the outbox holds events, a
 /// periodic reminder (registered before the write that adds them) drives the hand-over again, so a crash between the
 /// transition and the hand-over loses nothing. A pending order carries a due reminder (<see cref="DueReminders"/>) that cancels it after the
@@ -40,12 +40,15 @@ public sealed class OrderGrain(
         }
     }
 
-    public async Task<OrderSnapshot> Create(CreateOrder command)
+    public async Task<IdempotentCreateResult> Create(string requestHash, CreateOrder command)
     {
+        ArgumentNullException.ThrowIfNull(requestHash);
         ArgumentNullException.ThrowIfNull(command);
         if (order.State.Created)
         {
-            return order.State.ToSnapshot();
+            return string.Equals(order.State.RequestHash, requestHash, StringComparison.Ordinal)
+                ? new IdempotentCreateResult(IdempotentOutcome.Replayed, order.State.ToCreatedSnapshot())
+                : new IdempotentCreateResult(IdempotentOutcome.BodyMismatch, null);
         }
         var (organizationId, orderId) = SplitKey();
         var settings = (await GrainFactory.GetGrain<IOrganizationGrain>(organizationId).Get())?.Settings;
@@ -71,8 +74,9 @@ public sealed class OrderGrain(
             TimeZone = settings?.TimeZone ?? "UTC",
             CreatedAt = now,
             UpdatedAt = now,
+            RequestHash = requestHash,
         };
-        return await Save(state, from: null, "order.created");
+        return new IdempotentCreateResult(IdempotentOutcome.Created, await Save(state, from: null, "order.created"));
     }
 
     public Task<OrderSnapshot?> Get() => Task.FromResult(order.State.Created ? Snapshot() : null);
@@ -223,14 +227,19 @@ public sealed class OrderGrain(
         }
     }
 
-    /// <summary>Writes the new state with its outbox event in one write, then updates the stats and the list row.</summary>
+    /// <summary>
+    /// Writes the new state with its outbox event (when the event reaches anyone: <see cref="OrderEventAudience"/>) in
+    /// one write, then updates the stats and the list row.
+    /// </summary>
     private async Task<OrderSnapshot> Save(OrderState next, OrderStatus? from, string? eventType = null)
     {
-        var now = time.GetUtcNow();
+        // A creation is stored as of its creation time, so its first answer can be rebuilt (ToCreatedSnapshot).
+        var now = from is null ? next.CreatedAt : time.GetUtcNow();
         next = next with { UpdatedAt = now };
         var snapshot = next.ToSnapshot();
         var change = new OrderEvent(Guid.NewGuid().ToString("N"), eventType ?? OrderStateMachine.EventType(next.Status), now, snapshot);
-        if (!_outboxReminderRegistered)
+        var recorded = await OrderEventAudience.AnyFor(GrainFactory, change, logger);
+        if (recorded && !_outboxReminderRegistered)
         {
             // Before the write: stored events without their reminder could wait for ever if the hand-over below is lost.
             // Orleans refuses reminder periods under its floor: a shorter OutboxRetry runs at the floor.
@@ -238,9 +247,12 @@ public sealed class OrderGrain(
             await this.RegisterOrUpdateReminder(OutboxReminder, retry, retry);
             _outboxReminderRegistered = true;
         }
-        order.State = next with { Revision = next.Revision + 1, PendingEvents = [.. next.PendingEvents, change] };
+        order.State = next with { Revision = next.Revision + 1, PendingEvents = recorded ? [.. next.PendingEvents, change] : next.PendingEvents };
         await order.WriteStateAsync();
-        await DispatchOutbox();
+        if (recorded)
+        {
+            await DispatchOutbox();
+        }
 
         try
         {

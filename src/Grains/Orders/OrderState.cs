@@ -63,6 +63,16 @@ public sealed record OrderState
     [Id(17)]
     public List<OrderEvent> PendingEvents { get; init; } = [];
 
+    /// <summary>The hash of the request that created the order (Idempotency-Key retries are compared with it).</summary>
+    [Id(18)]
+    public string RequestHash { get; init; } = "";
+
+    /// <summary>
+    /// The order as its creation answered it: only status, tracking number, cancel reason and update time change
+    /// after creation, so the first answer needs no copy of its own.
+    /// </summary>
+    public OrderSnapshot ToCreatedSnapshot() => (this with { Status = OrderStatus.Pending, TrackingNumber = null, CancelReason = null, UpdatedAt = CreatedAt }).ToSnapshot();
+
     public OrderSnapshot ToSnapshot() => new(
         Id, OrganizationId, Status, Lines, Currency, Total, Customer, ShippingAddress, Channel, ExternalId,
         TrackingNumber, CancelReason, CreatedAt, UpdatedAt);

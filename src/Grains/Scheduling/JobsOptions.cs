@@ -3,9 +3,6 @@ namespace Granary.Grains.Scheduling;
 /// <summary>Scheduled clean-up (configuration section <c>Granary:Jobs</c>).</summary>
 public sealed class JobsOptions
 {
-    /// <summary>How long an Idempotency-Key is remembered after its first use.</summary>
-    public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(24);
-
     /// <summary>How often the maintenance sweep runs.</summary>
     public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromHours(1);
 

@@ -9,10 +9,6 @@ internal sealed class JobsOptionsValidator(IOptions<ReminderOptions> reminders) 
     public ValidateOptionsResult Validate(string? name, JobsOptions o)
     {
         var failures = new List<string>();
-        if (o.IdempotencyRetention <= TimeSpan.Zero)
-        {
-            failures.Add($"Granary:Jobs:IdempotencyRetention is {o.IdempotencyRetention} but must be a positive time span.");
-        }
         var floor = reminders.Value.MinimumReminderPeriod;
         if (o.MaintenanceInterval < floor)
         {

@@ -52,16 +52,12 @@ public sealed class MaintenanceGrain(
     private async Task<MaintenanceReport> Sweep()
     {
         var now = time.GetUtcNow();
-        var (idempotency, idempotencyDone) = await ForgetAll(
-            "idempotency record",
-            (after, limit) => expired.IdempotencyKeysAsync(now - Options.IdempotencyRetention, after, limit, CancellationToken.None),
-            key => GrainFactory.GetGrain<IIdempotencyGrain>(key).Forget(now - Options.IdempotencyRetention));
         var (families, familiesDone) = await ForgetAll(
             "refresh-token family",
             (after, limit) => expired.RefreshTokenFamilyKeysAsync(now, after, limit, CancellationToken.None),
             key => GrainFactory.GetGrain<IRefreshTokenFamilyGrain>(key).Forget(now));
-        var report = new MaintenanceReport(idempotency, families, idempotencyDone && familiesDone);
-        SchedulingLog.SweepDone(logger, report.IdempotencyRecords, report.RefreshTokenFamilies, report.Complete);
+        var report = new MaintenanceReport(families, familiesDone);
+        SchedulingLog.SweepDone(logger, report.RefreshTokenFamilies, report.Complete);
         return report;
     }
 

@@ -13,8 +13,8 @@ internal static partial class SchedulingLog
     [LoggerMessage(3, LogLevel.Error, "Daily summary of {OrganizationId} on {Date} failed until the next day's tick; that day's summary is not sent")]
     public static partial void SummaryGivenUp(ILogger logger, Exception exception, string organizationId, DateOnly date);
 
-    [LoggerMessage(4, LogLevel.Information, "Maintenance forgot {IdempotencyRecords} idempotency records and {RefreshTokenFamilies} refresh-token families (complete: {Complete})")]
-    public static partial void SweepDone(ILogger logger, int idempotencyRecords, int refreshTokenFamilies, bool complete);
+    [LoggerMessage(4, LogLevel.Information, "Maintenance forgot {RefreshTokenFamilies} refresh-token families (complete: {Complete})")]
+    public static partial void SweepDone(ILogger logger, int refreshTokenFamilies, bool complete);
 
     [LoggerMessage(5, LogLevel.Warning, "Maintenance could not forget {GrainKind} {Key}; the next sweep tries again")]
     public static partial void ForgetFailed(ILogger logger, Exception exception, string grainKind, string key);

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Configuration;
 namespace Granary.Hosting;
 
 /// <summary>
-/// Settings of the home-made runtime that Orleans has no use for. They are ignored, but named in a warning at start so
-/// that an operator upgrading a deployment learns what no longer has an effect, and what replaced it.
+/// Settings that no longer have an effect (most belonged to the home-made runtime Orleans replaced). They are ignored,
+/// but named in a warning at start so that an operator upgrading a deployment learns what changed, and what replaced it.
 /// </summary>
 internal static class RetiredSettings
 {
@@ -34,6 +34,7 @@ internal static class RetiredSettings
         ("Granary:Cluster:MaxFrameBytes", "Orleans's message size limits apply"),
         ("Granary:Cluster:MaxInFlightPerConnection", "Orleans's messaging options apply"),
         ("Granary:Cluster:DeadlineCheckInterval", "Orleans checks call deadlines itself"),
+        ("Granary:Jobs:IdempotencyRetention", "an Idempotency-Key is remembered for as long as the order it created exists"),
     ];
 
     /// <summary>The retired keys this configuration still sets, each with what to use instead.</summary>

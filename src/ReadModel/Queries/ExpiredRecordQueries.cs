@@ -8,9 +8,6 @@ namespace Granary.ReadModel;
 /// </summary>
 internal sealed class ExpiredRecordQueries(ReadModelDatabase database) : IExpiredRecords
 {
-    public Task<IReadOnlyList<string>> IdempotencyKeysAsync(DateTimeOffset createdBefore, string? afterKey, int limit, CancellationToken cancellationToken) =>
-        KeysAsync(ListSql.ExpiredIdempotencyRecords, createdBefore, afterKey, limit, cancellationToken);
-
     public Task<IReadOnlyList<string>> RefreshTokenFamilyKeysAsync(DateTimeOffset now, string? afterKey, int limit, CancellationToken cancellationToken) =>
         KeysAsync(ListSql.ExpiredRefreshFamilies, now, afterKey, limit, cancellationToken);
 

@@ -52,13 +52,6 @@ internal static class ListSql
         SELECT 'email', status, COUNT(*) FROM granary_email_job_list WHERE organization_id = @org GROUP BY status
         """;
 
-    public const string ExpiredIdempotencyRecords = """
-        SELECT grain_key FROM granary_idempotency_records
-        WHERE created_at < @cutoff AND (@after IS NULL OR grain_key > @after)
-        ORDER BY grain_key
-        LIMIT @limit
-        """;
-
     public const string ExpiredRefreshFamilies = """
         SELECT grain_key FROM granary_refresh_families
         WHERE (revoked = 1 OR expires_at < @cutoff) AND (@after IS NULL OR grain_key > @after)

@@ -21,14 +21,8 @@ public interface IReadModelWriter
 
     Task WriteEmailJobAsync(EmailJobInfo job, long revision, CancellationToken cancellationToken = default);
 
-    /// <summary>An Idempotency-Key record (grain key "{orgId}/{key}") for the clean-up sweep.</summary>
-    Task WriteIdempotencyRecordAsync(string grainKey, DateTimeOffset createdAt, long revision, CancellationToken cancellationToken = default);
-
     /// <summary>A refresh-token family (grain key = family id) for the clean-up sweep.</summary>
     Task WriteRefreshFamilyAsync(string grainKey, bool revoked, DateTimeOffset expiresAt, long revision, CancellationToken cancellationToken = default);
-
-    /// <summary>Removes the record's row unless a newer revision wrote it.</summary>
-    Task DeleteIdempotencyRecordAsync(string grainKey, long revision, CancellationToken cancellationToken = default);
 
     /// <summary>Removes the family's row unless a newer revision wrote it.</summary>
     Task DeleteRefreshFamilyAsync(string grainKey, long revision, CancellationToken cancellationToken = default);

@@ -50,21 +50,12 @@ internal sealed class ReadModelWriter(ReadModelDatabase database) : IReadModelWr
             .Long("@revision", revision)
             .Text("@document", ViewDocuments.Write(job)), cancellationToken);
 
-    public Task WriteIdempotencyRecordAsync(string grainKey, DateTimeOffset createdAt, long revision, CancellationToken cancellationToken = default) =>
-        RunAsync(WriterSql.IdempotencyRecord, command => command
-            .Text("@key", grainKey)
-            .Time("@created", createdAt)
-            .Long("@revision", revision), cancellationToken);
-
     public Task WriteRefreshFamilyAsync(string grainKey, bool revoked, DateTimeOffset expiresAt, long revision, CancellationToken cancellationToken = default) =>
         RunAsync(WriterSql.RefreshFamily, command => command
             .Text("@key", grainKey)
             .Int("@revoked", revoked ? 1 : 0)
             .Time("@expires", expiresAt)
             .Long("@revision", revision), cancellationToken);
-
-    public Task DeleteIdempotencyRecordAsync(string grainKey, long revision, CancellationToken cancellationToken = default) =>
-        RunAsync(WriterSql.DeleteIdempotencyRecord, command => command.Text("@key", grainKey).Long("@revision", revision), cancellationToken);
 
     public Task DeleteRefreshFamilyAsync(string grainKey, long revision, CancellationToken cancellationToken = default) =>
         RunAsync(WriterSql.DeleteRefreshFamily, command => command.Text("@key", grainKey).Long("@revision", revision), cancellationToken);

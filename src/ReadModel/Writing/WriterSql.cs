@@ -42,21 +42,12 @@ internal static class WriterSql
         WHERE granary_email_job_list.revision < excluded.revision
         """;
 
-    public const string IdempotencyRecord = """
-        INSERT INTO granary_idempotency_records (grain_key, created_at, revision)
-        VALUES (@key, @created, @revision)
-        ON CONFLICT (grain_key) DO UPDATE SET created_at = excluded.created_at, revision = excluded.revision
-        WHERE granary_idempotency_records.revision < excluded.revision
-        """;
-
     public const string RefreshFamily = """
         INSERT INTO granary_refresh_families (grain_key, revoked, expires_at, revision)
         VALUES (@key, @revoked, @expires, @revision)
         ON CONFLICT (grain_key) DO UPDATE SET revoked = excluded.revoked, expires_at = excluded.expires_at, revision = excluded.revision
         WHERE granary_refresh_families.revision < excluded.revision
         """;
-
-    public const string DeleteIdempotencyRecord = "DELETE FROM granary_idempotency_records WHERE grain_key = @key AND revision <= @revision";
 
     public const string DeleteRefreshFamily = "DELETE FROM granary_refresh_families WHERE grain_key = @key AND revision <= @revision";
 }

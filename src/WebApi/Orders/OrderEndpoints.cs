@@ -13,12 +13,14 @@ namespace Granary.WebApi.Orders;
 
 /// <summary>
 /// <c>/api/v1/orgs/{org}/orders</c>. Creating needs an Idempotency-Key header: a retry with the same body gets the
-/// first answer (201, same body), the same key with another body a 422. Moves the state machine doesn't allow are a
+/// first answer (201, same body, marked <c>Idempotent-Replayed: true</c>), the same key with another body a 422; a key
+/// is remembered for as long as the order it created exists (<see cref="OrderKey.IdFor"/>). Moves the state machine doesn't allow are a
 /// 409 whose <c>currentStatus</c> extension is the order's current status; a confirm short of stock is a 409 naming the SKU.
 /// </summary>
 internal static class OrderEndpoints
 {
     public const string IdempotencyHeader = "Idempotency-Key";
+    public const string ReplayedHeader = "Idempotent-Replayed";
 
     public static void MapOrders(IEndpointRouteBuilder app)
     {
@@ -38,7 +40,8 @@ internal static class OrderEndpoints
     }
 
     public static async Task<Results<Created<OrderResponse>, ValidationProblem, ProblemHttpResult>> Create(
-        string org, CreateOrderRequest request, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey, ClaimsPrincipal caller, IGrainFactory grains)
+        string org, CreateOrderRequest request, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey, ClaimsPrincipal caller, IGrainFactory grains,
+        HttpResponse response)
     {
         if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Member) is ProblemHttpResult denied)
         {
@@ -49,12 +52,16 @@ internal static class OrderEndpoints
             return ApiProblems.Invalid(IdempotencyHeader, $"The {IdempotencyHeader} header is required (at most 200 characters).");
         }
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request))));
-        var result = await grains.GetGrain<IIdempotencyGrain>($"{org}/{idempotencyKey}").CreateOrder(hash, request.ToCommand());
+        var result = await Order(grains, org, OrderKey.IdFor(org, idempotencyKey)).Create(hash, request.ToCommand());
         if (result.Order is not { } order)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity,
                 title: $"This {IdempotencyHeader} was used with a different request body.",
                 detail: "Use a new key for a new order; retry with the very same body to get the first answer.");
+        }
+        if (result.Outcome == IdempotentOutcome.Replayed)
+        {
+            response.Headers[ReplayedHeader] = "true";
         }
         return TypedResults.Created($"/api/v1/orgs/{org}/orders/{order.Id}", OrderResponse.From(order));
     }

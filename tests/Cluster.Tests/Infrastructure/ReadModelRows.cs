@@ -26,7 +26,7 @@ internal static class ReadModelRows
         return keys;
     }
 
-    /// <summary>Deletes the organization's list rows and idempotency records (keyed "{org}/{Idempotency-Key}").</summary>
+    /// <summary>Deletes the organization's list rows.</summary>
     public static async Task DeleteOrganizationAsync(string organizationId)
     {
         await using var connection = new NpgsqlConnection(TestServices.Postgres);
@@ -37,8 +37,5 @@ internal static class ReadModelRows
             delete.Parameters.AddWithValue(organizationId);
             await delete.ExecuteNonQueryAsync();
         }
-        await using var records = new NpgsqlCommand("DELETE FROM granary_idempotency_records WHERE starts_with(grain_key, $1 || '/')", connection);
-        records.Parameters.AddWithValue(organizationId);
-        await records.ExecuteNonQueryAsync();
     }
 }

@@ -21,7 +21,9 @@ public sealed class AutoCancelTests(HeldOutboxesFixture fixture) : IClassFixture
     [Fact]
     public async Task PendingOrder_IsCancelledAfterTheDefault60Minutes_WhenTheOrganizationIsUnknown()
     {
-        var order = Grains.OrderGrain(NewOrg(), "o1");
+        var orgId = NewOrg();
+        await Grains.SubscribeToEveryEvent(orgId);
+        var order = Grains.OrderGrain(orgId, "o1");
         var before = DateTime.UtcNow;
         await order.Create(Order(("A", 1)));
         var after = DateTime.UtcNow;

@@ -1,6 +1,7 @@
 using Granary.Grains.Events;
 using Granary.Grains.Orders;
 using Granary.Grains.Tests.Infrastructure;
+using Granary.Grains.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Granary.Grains.Tests.Orders;
@@ -17,6 +18,18 @@ internal static class OrderFixtures
 
     public static IOrderGrain OrderGrain(this IGrainFactory grains, string orgId, string orderId) =>
         grains.GetGrain<IOrderGrain>(OrderKey.For(orgId, orderId));
+
+    /// <summary>Creates the order with one fixed request hash (for tests about anything but idempotency) and returns it.</summary>
+    public static async Task<OrderSnapshot> Create(this IOrderGrain order, CreateOrder command) =>
+        (await order.Create("test-request", command)).Order!;
+
+    /// <summary>
+    /// Subscribes a webhook endpoint of the organization to every event type, so that its orders record every event
+    /// in their outbox (an event that reaches nobody is not recorded).
+    /// </summary>
+    public static Task SubscribeToEveryEvent(this IGrainFactory grains, string orgId) =>
+        grains.GetGrain<IWebhookEndpointsGrain>(orgId).Create(
+            new NewWebhookEndpoint("ep-all", "https://hooks.example.com/all", ["*"], null, Enabled: true, "whsec_test"));
 
     /// <summary>A fresh organization id, so that tests sharing a cluster never share a grain.</summary>
     public static string NewOrg() => "org-" + Guid.NewGuid().ToString("N");

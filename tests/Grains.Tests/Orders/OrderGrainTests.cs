@@ -2,6 +2,7 @@ using Granary.Grains.Inventory;
 using Granary.Grains.Orders;
 using Granary.Grains.Stats;
 using Granary.Grains.Tests.Infrastructure;
+using Granary.Grains.Webhooks;
 using static Granary.Grains.Tests.Orders.OrderFixtures;
 
 namespace Granary.Grains.Tests.Orders;
@@ -18,6 +19,7 @@ public sealed class OrderGrainTests(HeldOutboxesFixture fixture) : IClassFixture
     [Fact]
     public async Task Create_StoresPendingOrderWithTotalAndCreatedEvent()
     {
+        await Grains.SubscribeToEveryEvent(_org);
         var order = await Grains.OrderGrain(_org, "o1").Create(Order(("A", 2), ("B", 1)));
 
         Assert.Equal(("o1", _org, OrderStatus.Pending, 7.50m, "EUR"), (order.Id, order.OrganizationId, order.Status, order.Total, order.Currency));
@@ -29,6 +31,7 @@ public sealed class OrderGrainTests(HeldOutboxesFixture fixture) : IClassFixture
     [Fact]
     public async Task Create_Twice_ReturnsTheFirstOrder()
     {
+        await Grains.SubscribeToEveryEvent(_org);
         var first = await Grains.OrderGrain(_org, "o1").Create(Order(("A", 2)));
         var second = await Grains.OrderGrain(_org, "o1").Create(Order(("B", 9)));
 
@@ -156,6 +159,7 @@ public sealed class OrderGrainTests(HeldOutboxesFixture fixture) : IClassFixture
     [Fact]
     public async Task Outbox_RecordsAnEventPerTransition_AndAckRemovesThem()
     {
+        await Grains.SubscribeToEveryEvent(_org);
         await Stock("A").SetOnHand(5);
         var order = Grains.OrderGrain(_org, "o1");
         await order.Create(Order(("A", 1)));
@@ -180,22 +184,71 @@ public sealed class OrderGrainTests(HeldOutboxesFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task Idempotency_SameKeySameBody_SameOrder_DifferentBody_Rejected()
+    public async Task Outbox_WithNobodySubscribed_RecordsOnlyTheEventsThatEmailTheCustomer()
     {
-        var key = Grains.GetGrain<IIdempotencyGrain>($"{_org}/key-1");
+        await Stock("A").SetOnHand(5);
+        var order = Grains.OrderGrain(_org, "o1");
+        await order.Create(Order(("A", 1)));
+        await order.Confirm();
+        await order.Pack();
+        await order.Ship("T-1");
+        await order.Deliver();
 
-        var first = await key.CreateOrder("hash-1", Order(("A", 1)));
-        var retry = await key.CreateOrder("hash-1", Order(("A", 1)));
-        var other = await key.CreateOrder("hash-2", Order(("A", 7)));
+        Assert.Equal(["order.confirmed", "order.shipped"], (await order.GetPendingEvents()).Select(e => e.Type));
+    }
 
-        Assert.Equal(IdempotentOutcome.Created, first.Outcome);
-        Assert.Equal(IdempotentOutcome.Replayed, retry.Outcome);
+    [Fact]
+    public async Task Outbox_RecordsTheEventsOfTheTypesAnEndpointSubscribedTo_FromTheNextTransitionOn()
+    {
+        await Stock("A").SetOnHand(5);
+        var order = Grains.OrderGrain(_org, "o1");
+        await order.Create(Order(("A", 1)));
+        await Grains.GetGrain<IWebhookEndpointsGrain>(_org).Create(
+            new NewWebhookEndpoint("ep-1", "https://hooks.example.com/1", ["order.packed"], null, Enabled: true, "whsec_test"));
+        await Grains.GetGrain<IWebhookEndpointsGrain>(_org).Create(
+            new NewWebhookEndpoint("ep-2", "https://hooks.example.com/2", ["order.delivered"], null, Enabled: false, "whsec_test"));
+        await order.Confirm();
+        await order.Pack();
+        await order.Ship("T-1");
+        await order.Deliver();
+
+        Assert.Equal(["order.confirmed", "order.packed", "order.shipped"], (await order.GetPendingEvents()).Select(e => e.Type));
+    }
+
+    [Fact]
+    public async Task Idempotency_SameHash_ReplaysTheFirstAnswer_OtherHash_IsRefused_AndNothingIsRecordedTwice()
+    {
+        await Grains.SubscribeToEveryEvent(_org);
+        await Stock("A").SetOnHand(5);
+        var order = Grains.OrderGrain(_org, OrderKey.IdFor(_org, "key-1"));
+
+        var first = await order.Create("hash-1", Order(("A", 1)));
+        await order.Confirm();
+        var retry = await order.Create("hash-1", Order(("A", 1)));
+        var other = await order.Create("hash-2", Order(("A", 7)));
+
+        Assert.Equal((IdempotentOutcome.Created, IdempotentOutcome.Replayed), (first.Outcome, retry.Outcome));
         Assert.NotNull(first.Order);
         Assert.NotNull(retry.Order);
+        // The replay is the first answer (pending, as created), not the order as it is now.
         Assert.Equal(first.Order, retry.Order with { Lines = first.Order.Lines });
         Assert.Equal(first.Order.Lines, retry.Order.Lines);
+        Assert.Equal(OrderStatus.Confirmed, (await order.Get())!.Status);
         Assert.Equal((IdempotentOutcome.BodyMismatch, (OrderSnapshot?)null), (other.Outcome, other.Order));
-        Assert.Single(await Grains.OrderGrain(_org, first.Order.Id).GetPendingEvents());
+        Assert.Equal(["order.created", "order.confirmed"], (await order.GetPendingEvents()).Select(e => e.Type));
+    }
+
+    [Fact]
+    public void OrderIds_FromKeys_AreStablePerOrganizationAndKey_AndChannelsHaveTheirOwn()
+    {
+        var id = OrderKey.IdFor("org-a", "key-1");
+
+        Assert.Matches("^[0-9a-f]{32}$", id);
+        Assert.Equal(id, OrderKey.IdFor("org-a", "key-1"));
+        Assert.NotEqual(id, OrderKey.IdFor("org-b", "key-1"));
+        Assert.NotEqual(id, OrderKey.IdFor("org-a", "key-2"));
+        Assert.NotEqual(OrderKey.IdForChannelOrder("org-a", "ch-1", "1001"), OrderKey.IdForChannelOrder("org-a", "ch-2", "1001"));
+        Assert.NotEqual(OrderKey.IdForChannelOrder("org-a", "ch-1", "1001"), OrderKey.IdFor("org-a", "ch-1:1001"));
     }
 
     [Fact]

@@ -34,14 +34,8 @@ internal sealed class RecordingReadModelWriter : IReadModelWriter
     public Task WriteEmailJobAsync(EmailJobInfo job, long revision, CancellationToken cancellationToken = default) =>
         Record("email", EmailJobKey.For(job.OrganizationId, job.Id), revision, job.Status.ToString());
 
-    public Task WriteIdempotencyRecordAsync(string grainKey, DateTimeOffset createdAt, long revision, CancellationToken cancellationToken = default) =>
-        Record("idempotency", grainKey, revision, "written");
-
     public Task WriteRefreshFamilyAsync(string grainKey, bool revoked, DateTimeOffset expiresAt, long revision, CancellationToken cancellationToken = default) =>
         Record("family", grainKey, revision, revoked ? "revoked" : "live");
-
-    public Task DeleteIdempotencyRecordAsync(string grainKey, long revision, CancellationToken cancellationToken = default) =>
-        Record("idempotency", grainKey, revision, "deleted");
 
     public Task DeleteRefreshFamilyAsync(string grainKey, long revision, CancellationToken cancellationToken = default) =>
         Record("family", grainKey, revision, "deleted");

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
-using Granary.Grains.Orders;
+using Granary.Grains.Users;
 using Granary.Grains.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
-using static Granary.Grains.Tests.Orders.OrderFixtures;
 
 namespace Granary.Grains.Tests.Scheduling;
 
@@ -32,16 +31,16 @@ public sealed class MaintenanceTests(MaintenanceTests.Fixture fixture) : IClassF
     [Fact]
     public async Task Tick_MakesEveryExpiredRecordForgetItself()
     {
-        var key = fixture.Grains.GetGrain<IIdempotencyGrain>($"{NewOrg()}/key-1");
-        await key.CreateOrder("hash-a", Order(("A", 1)));
-        fixture.Expired.IdempotencyKeys.Enqueue(key.GetPrimaryKeyString());
+        var family = fixture.Grains.GetGrain<IRefreshTokenFamilyGrain>($"family-{Guid.NewGuid():N}");
+        await family.Start("u1", "token-1", fixture.Time.GetUtcNow().AddHours(1));
+        fixture.Expired.RefreshTokenFamilies.Enqueue(family.GetPrimaryKeyString());
         await Poll.UntilAsync(async () => await fixture.Cluster.ReminderAsync(Maintenance, MaintenanceGrain.ReminderName) is not null,
             "the silo's start-up to register the maintenance reminder");
 
-        fixture.Time.Advance(TimeSpan.FromHours(25));
+        fixture.Time.Advance(TimeSpan.FromHours(2));
         await fixture.Cluster.TickAsync(Maintenance, MaintenanceGrain.ReminderName);
 
-        Assert.Equal(IdempotentOutcome.Created, (await key.CreateOrder("hash-b", Order(("A", 2)))).Outcome);
+        Assert.Equal(RefreshStatus.Unknown, (await family.Rotate("token-1", "token-2", fixture.Time.GetUtcNow().AddDays(1))).Status);
     }
 
     /// <summary>A cluster whose read model lists the keys a test puts in <see cref="Expired"/>.</summary>
@@ -61,12 +60,9 @@ public sealed class MaintenanceTests(MaintenanceTests.Fixture fixture) : IClassF
     /// <summary>Lists the keys put in it, in key order, whatever the cut-off (the grains check their own age).</summary>
     internal sealed class ListedExpiredRecords : IExpiredRecords
     {
-        public ConcurrentQueue<string> IdempotencyKeys { get; } = new();
-
-        public Task<IReadOnlyList<string>> IdempotencyKeysAsync(DateTimeOffset createdBefore, string? afterKey, int limit, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<string>>([.. IdempotencyKeys.Order(StringComparer.Ordinal).Where(k => afterKey is null || string.CompareOrdinal(k, afterKey) > 0).Take(limit)]);
+        public ConcurrentQueue<string> RefreshTokenFamilies { get; } = new();
 
         public Task<IReadOnlyList<string>> RefreshTokenFamilyKeysAsync(DateTimeOffset now, string? afterKey, int limit, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<string>>([]);
+            Task.FromResult<IReadOnlyList<string>>([.. RefreshTokenFamilies.Order(StringComparer.Ordinal).Where(k => afterKey is null || string.CompareOrdinal(k, afterKey) > 0).Take(limit)]);
     }
 }

@@ -100,21 +100,31 @@ public sealed class OrderApiTests
     }
 
     [Fact]
-    public async Task Create_SameKeySameBody_ReturnsTheFirstResponse_DifferentBodyIs422()
+    public async Task Create_SameKeySameBody_ReplaysTheFirstResponse_DifferentBodyIs422()
     {
         using var factory = new ApiFactory(ApiStorage.Sqlite);
         var owner = await factory.RegisterAndLoginAsync();
         var orgId = await owner.CreateOrganizationAsync();
+        var otherOrgId = await owner.CreateOrganizationAsync();
+        Assert.Equal(HttpStatusCode.OK, (await owner.Client.PutAsJsonAsync($"/api/v1/orgs/{orgId}/inventory/SKU-1", new { onHand = 10 })).StatusCode);
 
         var first = await PostOrder(owner.Client, orgId, NewOrder(), key: "k1");
+        Assert.Equal(HttpStatusCode.OK, (await owner.Client.PostAsync($"{first.Headers.Location}/confirm", null)).StatusCode);
         var retry = await PostOrder(owner.Client, orgId, NewOrder(), key: "k1");
+        var sameKeyElsewhere = await PostOrder(owner.Client, otherOrgId, NewOrder(), key: "k1");
         var other = await PostOrder(owner.Client, orgId, NewOrder(quantity: 3), key: "k1");
         var missing = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/orgs/{orgId}/orders") { Content = JsonContent.Create(NewOrder()) };
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        // The replay is the first answer (status pending), though the order was confirmed since; only it is marked.
         Assert.Equal(await first.Content.ReadAsStringAsync(), await retry.Content.ReadAsStringAsync());
+        Assert.Equal("pending", (await retry.ReadAsync<JsonElement>()).GetProperty("status").GetString());
         Assert.Equal(first.Headers.Location, retry.Headers.Location);
+        Assert.False(first.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(["true"], retry.Headers.GetValues("Idempotent-Replayed"));
+        Assert.Equal(HttpStatusCode.Created, sameKeyElsewhere.StatusCode);
+        Assert.NotEqual(first.Headers.Location!.OriginalString.Split('/')[^1], sameKeyElsewhere.Headers.Location!.OriginalString.Split('/')[^1]);
         await other.AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
         var noKey = await (await owner.Client.SendAsync(missing)).AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(noKey.GetProperty("errors").TryGetProperty("Idempotency-Key", out _));

@@ -148,6 +148,12 @@ public sealed partial class WebhookEndpointsGrain(
         return Task.FromResult<IReadOnlyList<WebhookTarget>>(targets);
     }
 
+    public Task<bool> AnyMatching(string eventType)
+    {
+        ArgumentNullException.ThrowIfNull(eventType);
+        return Task.FromResult(Endpoints.Any(endpoint => endpoint.Enabled && WebhookEventFilter.Matches(endpoint.EventTypes, eventType)));
+    }
+
     public Task<WebhookTarget?> GetTarget(string endpointId) =>
         Task.FromResult(IndexOf(endpointId) is var index and >= 0 ? Target(Endpoints[index], time.GetUtcNow()) : null);
 
