@@ -39,6 +39,7 @@ public static class GranarySiloHostingExtensions
             silo.AddDashboard();
             configure?.Invoke(silo);
         });
+        CachedInterfaceGrainFactory.Decorate(builder.Services);
         builder.Services.AddGranaryHealthChecks(profile);
         builder.Services.AddGranaryDashboardAuthentication();
         return builder;

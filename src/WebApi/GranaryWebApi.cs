@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Granary.WebApi.Auth;
 using Granary.WebApi.Http;
 using Granary.WebApi.Http.RateLimiting;
+using Granary.WebApi.Organizations;
 using Granary.WebApi.Queries;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -36,6 +37,8 @@ public static class GranaryWebApi
 
         services.AddGranaryAuthentication();
         services.AddSingleton(sp => new RateLimiters(http, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new OrgRoleCache(sp.GetRequiredService<IGrainFactory>(), http, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<OrgAccess>();
 
         services.AddCors(o => o.AddDefaultPolicy(policy =>
         {
@@ -94,6 +97,12 @@ public sealed class HttpOptions
 
     /// <summary>Requests per minute per user or API key.</summary>
     public int AuthenticatedRequestsPerMinute { get; set; } = 6000;
+
+    /// <summary>
+    /// How long a silo remembers a caller's role in an organization (zero: not at all). A membership change made
+    /// through a silo applies there at once, and on the other silos of a cluster within this time.
+    /// </summary>
+    public TimeSpan RoleCacheDuration { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Origins allowed by CORS; none by default.</summary>
     public string[] CorsOrigins { get; set; } = [];

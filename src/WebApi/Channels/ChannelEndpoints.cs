@@ -31,9 +31,9 @@ internal static class ChannelEndpoints
     }
 
     public static async Task<Results<Created<ChannelWithSecretResponse>, ProblemHttpResult>> Create(
-        string org, CreateChannelRequest request, ClaimsPrincipal caller, HttpRequest http, IGrainFactory grains)
+        string org, CreateChannelRequest request, ClaimsPrincipal caller, HttpRequest http, IGrainFactory grains, OrgAccess access)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Admin) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
         {
             return denied;
         }
@@ -47,9 +47,9 @@ internal static class ChannelEndpoints
         return TypedResults.Created($"/api/v1/orgs/{org}/channels/{id}", ChannelWithSecretResponse.From(channel, http, secret));
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<ChannelResponse>>, ProblemHttpResult>> List(string org, ClaimsPrincipal caller, HttpRequest http, IGrainFactory grains)
+    public static async Task<Results<Ok<IReadOnlyList<ChannelResponse>>, ProblemHttpResult>> List(string org, ClaimsPrincipal caller, HttpRequest http, IGrainFactory grains, OrgAccess access)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
         {
             return denied;
         }
@@ -58,9 +58,9 @@ internal static class ChannelEndpoints
     }
 
     public static async Task<Results<Ok<ChannelWithSecretResponse>, ProblemHttpResult>> RotateSecret(
-        string org, string id, ClaimsPrincipal caller, HttpRequest http, IGrainFactory grains)
+        string org, string id, ClaimsPrincipal caller, HttpRequest http, IGrainFactory grains, OrgAccess access)
     {
-        if (await FindAsync(grains, caller, org, id) is { } problem)
+        if (await FindAsync(grains, access, caller, org, id) is { } problem)
         {
             return problem;
         }
@@ -71,9 +71,9 @@ internal static class ChannelEndpoints
     }
 
     public static async Task<Results<Ok<ChannelResponse>, ProblemHttpResult>> Disable(
-        string org, string id, ClaimsPrincipal caller, HttpRequest http, IGrainFactory grains)
+        string org, string id, ClaimsPrincipal caller, HttpRequest http, IGrainFactory grains, OrgAccess access)
     {
-        if (await FindAsync(grains, caller, org, id) is { } problem)
+        if (await FindAsync(grains, access, caller, org, id) is { } problem)
         {
             return problem;
         }
@@ -85,9 +85,9 @@ internal static class ChannelEndpoints
     private static string NewSecret() => SecretPrefix + SecretTokens.NewSecret();
 
     /// <summary>Admin of <paramref name="org"/>, and the channel belongs to it; a channel of another organization is a 404.</summary>
-    private static async Task<ProblemHttpResult?> FindAsync(IGrainFactory grains, ClaimsPrincipal caller, string org, string id)
+    private static async Task<ProblemHttpResult?> FindAsync(IGrainFactory grains, OrgAccess access, ClaimsPrincipal caller, string org, string id)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Admin) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
         {
             return denied;
         }

@@ -28,9 +28,9 @@ internal static class InventoryEndpoints
     }
 
     public static async Task<Results<Ok<StockPageResponse>, ValidationProblem, ProblemHttpResult>> List(
-        string org, string? cursor, int? limit, ClaimsPrincipal caller, IGrainFactory grains, HttpContext context, CancellationToken cancellationToken)
+        string org, string? cursor, int? limit, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access, HttpContext context, CancellationToken cancellationToken)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
         {
             return denied;
         }
@@ -52,9 +52,9 @@ internal static class InventoryEndpoints
         return TypedResults.Ok(new StockPageResponse([.. page.Items.Select(StockResponse.From)], next));
     }
 
-    public static async Task<Results<Ok<StockResponse>, ValidationProblem, ProblemHttpResult>> Get(string org, string sku, ClaimsPrincipal caller, IGrainFactory grains)
+    public static async Task<Results<Ok<StockResponse>, ValidationProblem, ProblemHttpResult>> Get(string org, string sku, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
         {
             return denied;
         }
@@ -66,17 +66,17 @@ internal static class InventoryEndpoints
     }
 
     public static Task<Results<Ok<StockResponse>, ValidationProblem, ProblemHttpResult>> SetOnHand(
-        string org, string sku, SetOnHandRequest request, ClaimsPrincipal caller, IGrainFactory grains) =>
-        Change(org, sku, caller, grains, stock => stock.SetOnHand(request.OnHand!.Value));
+        string org, string sku, SetOnHandRequest request, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access) =>
+        Change(org, sku, caller, grains, access, stock => stock.SetOnHand(request.OnHand!.Value));
 
     public static Task<Results<Ok<StockResponse>, ValidationProblem, ProblemHttpResult>> Adjust(
-        string org, string sku, AdjustStockRequest request, ClaimsPrincipal caller, IGrainFactory grains) =>
-        Change(org, sku, caller, grains, stock => stock.Adjust(request.Delta!.Value, request.Reason!));
+        string org, string sku, AdjustStockRequest request, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access) =>
+        Change(org, sku, caller, grains, access, stock => stock.Adjust(request.Delta!.Value, request.Reason!));
 
     private static async Task<Results<Ok<StockResponse>, ValidationProblem, ProblemHttpResult>> Change(
-        string org, string sku, ClaimsPrincipal caller, IGrainFactory grains, Func<IInventoryGrain, Task<StockLevel>> change)
+        string org, string sku, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access, Func<IInventoryGrain, Task<StockLevel>> change)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Member) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Member) is ProblemHttpResult denied)
         {
             return denied;
         }

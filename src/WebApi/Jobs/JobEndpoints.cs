@@ -30,9 +30,9 @@ internal static partial class JobEndpoints
     }
 
     public static async Task<Results<Ok<JobsSummaryResponse>, ProblemHttpResult>> Summary(
-        string org, ClaimsPrincipal caller, IGrainFactory grains, IListQueries queries, CancellationToken cancellationToken)
+        string org, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access, IListQueries queries, CancellationToken cancellationToken)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
         {
             return denied;
         }
@@ -45,9 +45,9 @@ internal static partial class JobEndpoints
     }
 
     public static async Task<Results<Ok<WebhookDeliveryPageResponse>, Ok<EmailJobPageResponse>, ValidationProblem, ProblemHttpResult>> Dead(
-        string org, string? kind, string? cursor, int? limit, ClaimsPrincipal caller, IGrainFactory grains, IListQueries queries, CancellationToken cancellationToken)
+        string org, string? kind, string? cursor, int? limit, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access, IListQueries queries, CancellationToken cancellationToken)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
         {
             return denied;
         }
@@ -73,9 +73,9 @@ internal static partial class JobEndpoints
         return TypedResults.Ok(new EmailJobPageResponse([.. emails.Items.Select(EmailJobResponse.From)], JobPaging.Next(emails)));
     }
 
-    public static async Task<Results<Accepted<JobAcceptedResponse>, ProblemHttpResult>> Retry(string org, string kind, string id, ClaimsPrincipal caller, IGrainFactory grains)
+    public static async Task<Results<Accepted<JobAcceptedResponse>, ProblemHttpResult>> Retry(string org, string kind, string id, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Admin) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
         {
             return denied;
         }

@@ -40,10 +40,10 @@ internal static class OrderEndpoints
     }
 
     public static async Task<Results<Created<OrderResponse>, ValidationProblem, ProblemHttpResult>> Create(
-        string org, CreateOrderRequest request, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey, ClaimsPrincipal caller, IGrainFactory grains,
+        string org, CreateOrderRequest request, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access,
         HttpResponse response)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Member) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Member) is ProblemHttpResult denied)
         {
             return denied;
         }
@@ -66,9 +66,9 @@ internal static class OrderEndpoints
         return TypedResults.Created($"/api/v1/orgs/{org}/orders/{order.Id}", OrderResponse.From(order));
     }
 
-    public static async Task<Results<RenderedJsonResult, ProblemHttpResult>> Get(string org, string id, ClaimsPrincipal caller, IGrainFactory grains)
+    public static async Task<Results<RenderedJsonResult, ProblemHttpResult>> Get(string org, string id, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
         {
             return denied;
         }
@@ -77,25 +77,25 @@ internal static class OrderEndpoints
             : ApiProblems.NotFound("The order");
     }
 
-    public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Confirm(string org, string id, ClaimsPrincipal caller, IGrainFactory grains) =>
-        Move(org, id, caller, grains, order => order.Confirm());
+    public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Confirm(string org, string id, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access) =>
+        Move(org, id, caller, grains, access, order => order.Confirm());
 
-    public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Pack(string org, string id, ClaimsPrincipal caller, IGrainFactory grains) =>
-        Move(org, id, caller, grains, order => order.Pack());
+    public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Pack(string org, string id, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access) =>
+        Move(org, id, caller, grains, access, order => order.Pack());
 
-    public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Ship(string org, string id, ShipOrderRequest request, ClaimsPrincipal caller, IGrainFactory grains) =>
-        Move(org, id, caller, grains, order => order.Ship(request.TrackingNumber!.Trim()));
+    public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Ship(string org, string id, ShipOrderRequest request, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access) =>
+        Move(org, id, caller, grains, access, order => order.Ship(request.TrackingNumber!.Trim()));
 
-    public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Deliver(string org, string id, ClaimsPrincipal caller, IGrainFactory grains) =>
-        Move(org, id, caller, grains, order => order.Deliver());
+    public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Deliver(string org, string id, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access) =>
+        Move(org, id, caller, grains, access, order => order.Deliver());
 
-    public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Cancel(string org, string id, ClaimsPrincipal caller, IGrainFactory grains) =>
-        Move(org, id, caller, grains, order => order.Cancel("cancelled through the API"));
+    public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Cancel(string org, string id, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access) =>
+        Move(org, id, caller, grains, access, order => order.Cancel("cancelled through the API"));
 
     private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Move(
-        string org, string id, ClaimsPrincipal caller, IGrainFactory grains, Func<IOrderGrain, Task<OrderSnapshot>> move)
+        string org, string id, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access, Func<IOrderGrain, Task<OrderSnapshot>> move)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Member) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Member) is ProblemHttpResult denied)
         {
             return denied;
         }

@@ -14,9 +14,9 @@ internal static class OrderListEndpoint
 {
     public static async Task<Results<Ok<OrderPageResponse>, ValidationProblem, ProblemHttpResult>> List(
         string org, string? status, string? channel, DateTimeOffset? createdFrom, DateTimeOffset? createdTo, string? customerEmail,
-        string? cursor, int? limit, ClaimsPrincipal caller, IGrainFactory grains, HttpContext context, CancellationToken cancellationToken)
+        string? cursor, int? limit, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access, HttpContext context, CancellationToken cancellationToken)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
         {
             return denied;
         }

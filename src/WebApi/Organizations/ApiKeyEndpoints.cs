@@ -19,9 +19,9 @@ internal static class ApiKeyEndpoints
     }
 
     public static async Task<Results<Created<CreatedApiKeyResponse>, ProblemHttpResult>> Create(
-        string org, CreateApiKeyRequest request, ClaimsPrincipal caller, IGrainFactory grains)
+        string org, CreateApiKeyRequest request, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Admin) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
         {
             return denied;
         }
@@ -36,9 +36,9 @@ internal static class ApiKeyEndpoints
             new CreatedApiKeyResponse(info.Id, info.Name, info.Scopes, info.Prefix, info.CreatedAt, secret));
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<ApiKeyResponse>>, ProblemHttpResult>> List(string org, ClaimsPrincipal caller, IGrainFactory grains)
+    public static async Task<Results<Ok<IReadOnlyList<ApiKeyResponse>>, ProblemHttpResult>> List(string org, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Admin) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
         {
             return denied;
         }
@@ -46,9 +46,9 @@ internal static class ApiKeyEndpoints
         return TypedResults.Ok<IReadOnlyList<ApiKeyResponse>>([.. keys.Select(ApiKeyResponse.From)]);
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> Revoke(string org, string keyId, ClaimsPrincipal caller, IGrainFactory grains)
+    public static async Task<Results<NoContent, ProblemHttpResult>> Revoke(string org, string keyId, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Admin) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
         {
             return denied;
         }

@@ -28,9 +28,9 @@ internal static class MemberEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<MemberResponse>>, ProblemHttpResult>> List(string org, ClaimsPrincipal caller, IGrainFactory grains)
+    public static async Task<Results<Ok<IReadOnlyList<MemberResponse>>, ProblemHttpResult>> List(string org, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
         {
             return denied;
         }
@@ -39,9 +39,9 @@ internal static class MemberEndpoints
     }
 
     public static async Task<Results<Created<MemberResponse>, ProblemHttpResult>> Add(
-        string org, AddMemberRequest request, ClaimsPrincipal caller, IGrainFactory grains)
+        string org, AddMemberRequest request, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Admin) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
         {
             return denied;
         }
@@ -51,32 +51,59 @@ internal static class MemberEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "No account has this email.",
                 extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["email"] = ["No account has this email; the person must register first."] } });
         }
-        var change = await grains.GetGrain<IOrganizationGrain>(org).AddMember(caller.UserId()!, new NewMember(user.Id, user.Email, user.Name, request.Role!.Value));
+        MemberChange change;
+        try
+        {
+            change = await grains.GetGrain<IOrganizationGrain>(org).AddMember(caller.UserId()!, new NewMember(user.Id, user.Email, user.Name, request.Role!.Value));
+        }
+        finally
+        {
+            // Even after a failure: the change may have been made.
+            access.MembershipChanged(org);
+        }
         return change.Member is { } added
             ? TypedResults.Created($"/api/v1/orgs/{org}/members/{added.UserId}", MemberResponse.From(added))
             : Problem(change.Status);
     }
 
     public static async Task<Results<Ok<MemberResponse>, ProblemHttpResult>> ChangeRole(
-        string org, string userId, ChangeRoleRequest request, ClaimsPrincipal caller, IGrainFactory grains)
+        string org, string userId, ChangeRoleRequest request, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Admin) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
         {
             return denied;
         }
-        var change = await grains.GetGrain<IOrganizationGrain>(org).ChangeRole(caller.UserId()!, userId, request.Role!.Value);
+        MemberChange change;
+        try
+        {
+            change = await grains.GetGrain<IOrganizationGrain>(org).ChangeRole(caller.UserId()!, userId, request.Role!.Value);
+        }
+        finally
+        {
+            // Even after a failure: the change may have been made.
+            access.MembershipChanged(org);
+        }
         return change.Member is { } changed ? TypedResults.Ok(MemberResponse.From(changed)) : Problem(change.Status);
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> Remove(string org, string userId, ClaimsPrincipal caller, IGrainFactory grains)
+    public static async Task<Results<NoContent, ProblemHttpResult>> Remove(string org, string userId, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
     {
         // Leaving is open to every member; removing someone else needs admin (checked again by the grain).
         var self = caller.UserId() == userId;
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, self ? OrgRole.Viewer : OrgRole.Admin) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, self ? OrgRole.Viewer : OrgRole.Admin) is ProblemHttpResult denied)
         {
             return denied;
         }
-        var change = await grains.GetGrain<IOrganizationGrain>(org).RemoveMember(caller.UserId()!, userId);
+        MemberChange change;
+        try
+        {
+            change = await grains.GetGrain<IOrganizationGrain>(org).RemoveMember(caller.UserId()!, userId);
+        }
+        finally
+        {
+            // Even after a failure: the change may have been made.
+            access.MembershipChanged(org);
+        }
         return change.Status == MemberChangeStatus.Done ? TypedResults.NoContent() : Problem(change.Status);
     }
 

@@ -8,12 +8,13 @@ namespace Granary.WebApi.Organizations;
 /// <summary>
 /// The check in front of every <c>/api/v1/orgs/{org}/…</c> call. A caller who is not a member of the organization
 /// gets 404 (never 403), so organization and resource ids don't leak between tenants; a member whose role is too low
-/// gets 403. API keys act in their own organization with the role their scopes grant.
+/// gets 403. API keys act in their own organization with the role their scopes grant. Users' roles come from
+/// <see cref="OrgRoleCache"/>.
 /// </summary>
-internal static class OrgAccess
+internal sealed class OrgAccess(OrgRoleCache roles)
 {
     /// <summary>Null when allowed; otherwise the problem to answer.</summary>
-    public static async Task<IResult?> DenyUnlessAsync(IGrainFactory grains, ClaimsPrincipal caller, string orgId, OrgRole minimum)
+    public async Task<IResult?> DenyUnlessAsync(ClaimsPrincipal caller, string orgId, OrgRole minimum)
     {
         OrgRole? role;
         if (caller.ApiKeyOrganization() is { } keyOrg)
@@ -22,7 +23,7 @@ internal static class OrgAccess
         }
         else if (caller.UserId() is { } userId)
         {
-            role = await grains.GetGrain<IOrganizationGrain>(orgId).GetRole(userId);
+            role = await roles.GetAsync(orgId, userId);
         }
         else
         {
@@ -35,6 +36,9 @@ internal static class OrgAccess
         }
         return role.Value < minimum ? ApiProblems.Forbidden($"This needs the {minimum.ToString().ToLowerInvariant()} role or higher.") : null;
     }
+
+    /// <summary>Forgets cached roles in the organization: call after a membership change.</summary>
+    public void MembershipChanged(string orgId) => roles.Forget(orgId);
 
     private static OrgRole ApiKeyRole(ClaimsPrincipal caller) =>
         caller.HasScope(ApiKeyScopes.Write) ? OrgRole.Member : OrgRole.Viewer;

@@ -47,9 +47,9 @@ internal static class OrganizationEndpoints
         return TypedResults.Created($"/api/v1/orgs/{orgId}", OrganizationResponse.From(info));
     }
 
-    public static async Task<Results<Ok<OrganizationResponse>, ProblemHttpResult>> Get(string org, ClaimsPrincipal caller, IGrainFactory grains)
+    public static async Task<Results<Ok<OrganizationResponse>, ProblemHttpResult>> Get(string org, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
         {
             return denied;
         }
@@ -59,9 +59,9 @@ internal static class OrganizationEndpoints
     }
 
     public static async Task<Results<Ok<OrganizationResponse>, ProblemHttpResult>> UpdateSettings(
-        string org, UpdateSettingsRequest request, ClaimsPrincipal caller, IGrainFactory grains)
+        string org, UpdateSettingsRequest request, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Admin) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
         {
             return denied;
         }

@@ -16,9 +16,9 @@ internal static class StatsEndpoints
         stats.MapGet("/", Get).WithName("GetStats").WithSummary("Orders by status, today's count and revenue (organization's time zone).");
     }
 
-    public static async Task<Results<Ok<StatsResponse>, ProblemHttpResult>> Get(string org, ClaimsPrincipal caller, IGrainFactory grains)
+    public static async Task<Results<Ok<StatsResponse>, ProblemHttpResult>> Get(string org, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
         {
             return denied;
         }

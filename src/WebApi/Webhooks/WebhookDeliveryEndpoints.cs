@@ -28,10 +28,10 @@ internal static partial class WebhookDeliveryEndpoints
     }
 
     public static async Task<Results<Ok<WebhookDeliveryPageResponse>, ValidationProblem, ProblemHttpResult>> List(
-        string org, string id, string? status, string? cursor, int? limit, ClaimsPrincipal caller, IGrainFactory grains, IListQueries queries,
+        string org, string id, string? status, string? cursor, int? limit, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access, IListQueries queries,
         CancellationToken cancellationToken)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
         {
             return denied;
         }
@@ -56,9 +56,9 @@ internal static partial class WebhookDeliveryEndpoints
         return TypedResults.Ok(new WebhookDeliveryPageResponse([.. page.Items.Select(WebhookDeliveryResponse.From)], JobPaging.Next(page)));
     }
 
-    public static async Task<Results<Ok<WebhookDeliveryResponse>, ProblemHttpResult>> Get(string org, string deliveryId, ClaimsPrincipal caller, IGrainFactory grains)
+    public static async Task<Results<Ok<WebhookDeliveryResponse>, ProblemHttpResult>> Get(string org, string deliveryId, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
         {
             return denied;
         }
@@ -67,9 +67,9 @@ internal static partial class WebhookDeliveryEndpoints
             : NotFound();
     }
 
-    public static async Task<Results<Accepted<DeliveryAcceptedResponse>, ProblemHttpResult>> Redeliver(string org, string deliveryId, ClaimsPrincipal caller, IGrainFactory grains)
+    public static async Task<Results<Accepted<DeliveryAcceptedResponse>, ProblemHttpResult>> Redeliver(string org, string deliveryId, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Admin) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
         {
             return denied;
         }

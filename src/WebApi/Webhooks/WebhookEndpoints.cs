@@ -40,9 +40,9 @@ internal static partial class WebhookEndpoints
         app.MapOrganizationGroup("/{org}/webhooks", "Webhooks");
 
     public static async Task<Results<Created<WebhookEndpointWithSecretResponse>, ValidationProblem, ProblemHttpResult>> Create(
-        string org, CreateWebhookRequest request, ClaimsPrincipal caller, IGrainFactory grains, IWebhookUrlCheck urls, CancellationToken cancellationToken)
+        string org, CreateWebhookRequest request, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access, IWebhookUrlCheck urls, CancellationToken cancellationToken)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Admin) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
         {
             return denied;
         }
@@ -64,9 +64,9 @@ internal static partial class WebhookEndpoints
         }
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<WebhookEndpointResponse>>, ProblemHttpResult>> List(string org, ClaimsPrincipal caller, IGrainFactory grains)
+    public static async Task<Results<Ok<IReadOnlyList<WebhookEndpointResponse>>, ProblemHttpResult>> List(string org, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
         {
             return denied;
         }
@@ -74,9 +74,9 @@ internal static partial class WebhookEndpoints
         return TypedResults.Ok<IReadOnlyList<WebhookEndpointResponse>>([.. endpoints.Select(WebhookEndpointResponse.From)]);
     }
 
-    public static async Task<Results<Ok<WebhookEndpointResponse>, ProblemHttpResult>> Get(string org, string id, ClaimsPrincipal caller, IGrainFactory grains)
+    public static async Task<Results<Ok<WebhookEndpointResponse>, ProblemHttpResult>> Get(string org, string id, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
         {
             return denied;
         }
@@ -86,9 +86,9 @@ internal static partial class WebhookEndpoints
     }
 
     public static async Task<Results<Ok<WebhookEndpointResponse>, ValidationProblem, ProblemHttpResult>> Update(
-        string org, string id, UpdateWebhookRequest request, ClaimsPrincipal caller, IGrainFactory grains, IWebhookUrlCheck urls, CancellationToken cancellationToken)
+        string org, string id, UpdateWebhookRequest request, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access, IWebhookUrlCheck urls, CancellationToken cancellationToken)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Admin) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
         {
             return denied;
         }
@@ -106,18 +106,18 @@ internal static partial class WebhookEndpoints
             : NotFound();
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> Delete(string org, string id, ClaimsPrincipal caller, IGrainFactory grains)
+    public static async Task<Results<NoContent, ProblemHttpResult>> Delete(string org, string id, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Admin) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
         {
             return denied;
         }
         return IsEndpointId(id) && await grains.GetGrain<IWebhookEndpointsGrain>(org).Delete(id) ? TypedResults.NoContent() : NotFound();
     }
 
-    public static async Task<Results<Ok<WebhookEndpointWithSecretResponse>, ProblemHttpResult>> RotateSecret(string org, string id, ClaimsPrincipal caller, IGrainFactory grains)
+    public static async Task<Results<Ok<WebhookEndpointWithSecretResponse>, ProblemHttpResult>> RotateSecret(string org, string id, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Admin) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
         {
             return denied;
         }

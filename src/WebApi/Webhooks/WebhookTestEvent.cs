@@ -15,9 +15,9 @@ internal static class WebhookTestEvent
     public const string EventType = "webhook.test";
 
     public static async Task<Results<Accepted<DeliveryAcceptedResponse>, ProblemHttpResult>> Send(
-        string org, string id, ClaimsPrincipal caller, IGrainFactory grains, TimeProvider time)
+        string org, string id, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access, TimeProvider time)
     {
-        if (await OrgAccess.DenyUnlessAsync(grains, caller, org, OrgRole.Admin) is ProblemHttpResult denied)
+        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
         {
             return denied;
         }
