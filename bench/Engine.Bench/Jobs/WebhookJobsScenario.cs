@@ -21,7 +21,7 @@ internal static class WebhookJobsScenario
     public const int Concurrency = 256;
 
     /// <summary>The JIT is still busy after 1,000 deliveries.</summary>
-    private const int WarmUpDeliveries = 5_000;
+    private const int WarmUpDeliveries = 20_000;
     private const string EndpointId = "wh_bench";
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan WarmUpLimit = TimeSpan.FromSeconds(180);
