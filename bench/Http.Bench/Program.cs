@@ -7,6 +7,13 @@
 //       work in both runs and only the servers differ. Same SDK and hosting defaults as the silo
 //       (WebApplication.CreateBuilder, server GC): the ceiling of this machine.
 //
+//   Granary.HttpBench insert <PostgreSQL connection string> --urls http://127.0.0.1:PORT
+//       The ceiling for one durable write per request: POST /api/v1/orgs/{org}/orders (route values, headers and
+//       Idempotency-Key ignored) reads the order JSON and INSERTs it as one row, with a fresh id, into a table of its
+//       own (bench_insert_ceiling, created if missing) of the given database, then answers 201 with the body. It
+//       connects as the silo's storage does (Multiplexing, Max Auto Prepare=20, No Reset On Close), so only the work
+//       per request differs from the silo's POST.
+//
 //   Granary.HttpBench seed <silo base url> <orders> <concurrency> <output dir>
 //       Seeds a running silo through its public API: registers and logs in one user, creates an organization, sets
 //       stock for a few SKUs, creates <orders> orders (bounded concurrency, one Idempotency-Key each), then GETs every
@@ -19,17 +26,22 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Npgsql;
 
 if (args.Length >= 1 && args[0] == "const")
 {
     return RunConst(args[1..]);
+}
+if (args.Length >= 2 && args[0] == "insert")
+{
+    return await RunInsertCeilingAsync(args[1], args[2..]);
 }
 if (args.Length == 5 && args[0] == "seed")
 {
     return await Seeder.RunAsync(new Uri(args[1]), int.Parse(args[2], CultureInfo.InvariantCulture),
         int.Parse(args[3], CultureInfo.InvariantCulture), args[4]);
 }
-await Console.Error.WriteLineAsync("usage: Granary.HttpBench const --urls URL | seed BASE_URL ORDERS CONCURRENCY OUT_DIR");
+await Console.Error.WriteLineAsync("usage: Granary.HttpBench const --urls URL | insert POSTGRES --urls URL | seed BASE_URL ORDERS CONCURRENCY OUT_DIR");
 return 2;
 
 static int RunConst(string[] args)
@@ -69,6 +81,33 @@ static int RunConst(string[] args)
     app.MapGet("/const", () => Results.Json(body));
     app.MapGet("/api/v1/orgs/{org}/orders/{id}", () => Results.Json(body));
     app.Run();
+    return 0;
+}
+
+static async Task<int> RunInsertCeilingAsync(string postgres, string[] args)
+{
+    var connection = new NpgsqlConnectionStringBuilder(postgres) { Multiplexing = true, MaxAutoPrepare = 20, NoResetOnClose = true };
+    await using var database = NpgsqlDataSource.Create(connection.ConnectionString);
+    await using (var create = database.CreateCommand(
+        "CREATE TABLE IF NOT EXISTS bench_insert_ceiling (id uuid PRIMARY KEY, created_at timestamptz NOT NULL, body text NOT NULL)"))
+    {
+        await create.ExecuteNonQueryAsync();
+    }
+    var builder = WebApplication.CreateBuilder(args);
+    var app = builder.Build();
+    app.MapGet("/ready", () => "ready");
+    app.MapPost("/api/v1/orgs/{org}/orders", async (HttpRequest request) =>
+    {
+        using var reader = new StreamReader(request.Body);
+        var body = await reader.ReadToEndAsync();
+        await using var insert = database.CreateCommand("INSERT INTO bench_insert_ceiling (id, created_at, body) VALUES ($1, $2, $3)");
+        insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.NewGuid() });
+        insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = DateTimeOffset.UtcNow });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = body });
+        await insert.ExecuteNonQueryAsync();
+        return Results.Text(body, "application/json", statusCode: StatusCodes.Status201Created);
+    });
+    await app.RunAsync();
     return 0;
 }
 

@@ -38,12 +38,16 @@
 #   GRANARY_BENCH_HTTP_ORDERS       orders seeded (default 10000)
 #   GRANARY_BENCH_SILO_PORT         silo HTTP port on 127.0.0.1 (default 58480)
 #   GRANARY_BENCH_CONST_PORT        constant-JSON endpoint port on 127.0.0.1 (default 58481)
+#   GRANARY_BENCH_INSERT_PORT       insert-ceiling endpoint port on 127.0.0.1 (default 58482)
 #   GRANARY_BENCH_HTTP_POST_ONLY    1: measure post_order and its write breakdown only (for work on the write path)
 #
 # post_order's write breakdown (pg_stat_statements, which scripts/services.sh preloads; the extension is created in
 # the run's database): statements_per_order (every statement the silo ran in the run's database, per order created
 # as the read model counts them), the statements with their calls per order and mean time, pg_cpu_us_per_order (CPU
-# of the postgres processes), wal_bytes_per_order (pg_current_wal_lsn before and after).
+# of the postgres processes), wal_bytes_per_order (pg_current_wal_lsn before and after). Then insert_ceiling: the very
+# POSTs of post_order sent to bench/Http.Bench's insert mode (a framework-only Kestrel endpoint doing one Npgsql INSERT
+# of the order JSON per request into the run's database, connected as the silo's storage connects): the ceiling for
+# one durable write per request here, and post_order_vs_insert_ceiling.
 set -euo pipefail
 
 readonly PROG="bench/run.sh http"
@@ -61,6 +65,7 @@ ORDERS="${GRANARY_BENCH_HTTP_ORDERS:-10000}"
 [[ "$POST_ONLY" == 1 ]] && ORDERS="${GRANARY_BENCH_HTTP_ORDERS:-500}"
 SILO_PORT="${GRANARY_BENCH_SILO_PORT:-58480}"
 CONST_PORT="${GRANARY_BENCH_CONST_PORT:-58481}"
+INSERT_PORT="${GRANARY_BENCH_INSERT_PORT:-58482}"
 readonly SEED_CONCURRENCY=64 START_TIMEOUT=60 SEED_TIMEOUT=120
 
 log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
@@ -69,7 +74,7 @@ die() {
     exit 1
 }
 
-for var in DURATION DIAG_DURATION WARMUP DIAG_WARMUP ROUNDS THREADS CONNECTIONS ORDERS SILO_PORT CONST_PORT; do
+for var in DURATION DIAG_DURATION WARMUP DIAG_WARMUP ROUNDS THREADS CONNECTIONS ORDERS SILO_PORT CONST_PORT INSERT_PORT; do
     if ! [[ "${!var}" =~ ^[0-9]+$ ]] || ((${!var} == 0)); then
         die "$var='${!var}' is not a positive number"
     fi
@@ -78,6 +83,7 @@ done
 WORK="$(mktemp -d -t granary-bench-http.XXXXXX)"
 SILO_PID=""
 CONST_PID=""
+INSERT_PID=""
 WRK_PID=""
 
 stop_pid() {
@@ -99,6 +105,7 @@ cleanup() {
     trap - EXIT INT TERM
     stop_pid "$WRK_PID"
     stop_pid "$CONST_PID"
+    stop_pid "$INSERT_PID"
     stop_pid "$SILO_PID"
     if declare -F drop_bench_database >/dev/null; then drop_bench_database; fi
     # The run's reminders (Orleans keeps them under "{ServiceId}/reminders").
@@ -163,8 +170,8 @@ if ! command -v wrk >/dev/null 2>&1; then
     apt-get install -y -qq wrk >&2 || { apt-get update -qq >&2 && apt-get install -y -qq wrk >&2; } || die "apt-get install wrk failed"
 fi
 command -v curl >/dev/null 2>&1 || die "curl is not installed"
-for port in "$SILO_PORT" "$CONST_PORT"; do
-    port_free "$port" || die "port 127.0.0.1:$port is in use (set GRANARY_BENCH_SILO_PORT / GRANARY_BENCH_CONST_PORT)"
+for port in "$SILO_PORT" "$CONST_PORT" "$INSERT_PORT"; do
+    port_free "$port" || die "port 127.0.0.1:$port is in use (set GRANARY_BENCH_SILO_PORT / GRANARY_BENCH_CONST_PORT / GRANARY_BENCH_INSERT_PORT)"
 done
 
 if [[ -z "${GRANARY_TEST_POSTGRES:-}" || -z "${GRANARY_TEST_REDIS:-}" ]]; then
@@ -353,8 +360,25 @@ measure_post_order() {
         ORDER BY calls DESC, query LIMIT 15" >"$WORK/statements" 2>/dev/null || : >"$WORK/statements"
 }
 
+# measure_insert_ceiling: post_order's requests against one INSERT per request (the silo idles meanwhile).
+measure_insert_ceiling() {
+    log "starting the insert-ceiling Kestrel endpoint on 127.0.0.1:$INSERT_PORT ..."
+    mkdir -p -- "$WORK/insert"
+    (
+        cd -- "$WORK/insert"
+        exec env ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+            dotnet "$BENCH_DLL" insert "$STORAGE_POSTGRES" --urls "http://127.0.0.1:$INSERT_PORT"
+    ) >"$WORK/insert.log" 2>&1 &
+    INSERT_PID=$!
+    wait_http "http://127.0.0.1:$INSERT_PORT/ready" "$INSERT_PID" "the insert-ceiling endpoint"
+    run_wrk insert_ceiling "$INSERT_PID" "http://127.0.0.1:$INSERT_PORT" bench/http/post_order.lua "$DURATION" "$DIAG_WARMUP"
+    stop_pid "$INSERT_PID"
+    INSERT_PID=""
+}
+
 if [[ "$POST_ONLY" == 1 ]]; then
     measure_post_order
+    measure_insert_ceiling
     printf '\npost_order on one silo (PostgreSQL storage), wrk -t%s -c%s, %ss after %ss of warm-up, load average before: %s\n' \
         "$THREADS" "$CONNECTIONS" "$DURATION" "$DIAG_WARMUP" "$LOAD_BEFORE"
 fi
@@ -398,9 +422,11 @@ run_wrk health_live_auth "$SILO_PID" "$SILO_URL" bench/http/get_path.lua "$DIAG_
 run_wrk get_org "$SILO_PID" "$SILO_URL" bench/http/get_path.lua "$DIAG_DURATION" "$DIAG_WARMUP" "/api/v1/orgs/$BENCH_ORG" 1
 # Last: every POST writes to PostgreSQL, which must not disturb the read-only runs.
 measure_post_order
+measure_insert_ceiling
 fi
 
 # ---------------------------------------------------------------- report
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
 print_writes() {
     printf '\npost_order writes, per order created (%s orders in the measured run; pg_stat_statements, postgres CPU, WAL):\n' "${WRITES[orders]}"
     printf '%-12s %12s  %s\n' "calls/order" "mean ms" statement
@@ -410,13 +436,16 @@ print_writes() {
     printf 'post_order_server_cpu_cores: %s\npost_order_other_cpu_cores: %s\n' "${SERVER_CPU[post_order]}" "${OTHER_CPU[post_order]}"
     printf 'statements_per_order: %s\npg_cpu_us_per_order: %s\nwal_bytes_per_order: %s\n' \
         "${WRITES[statements_per_order]}" "${WRITES[pg_cpu_us_per_order]}" "${WRITES[wal_bytes_per_order]}"
+    printf 'insert_ceiling_rps: %.0f\ninsert_ceiling_p50_ms: %s\ninsert_ceiling_p99_ms: %s\ninsert_ceiling_errors: %s\n' \
+        "${RPS[insert_ceiling]}" "${P50[insert_ceiling]}" "${P99[insert_ceiling]}" "${ERRORS[insert_ceiling]}"
+    printf 'insert_ceiling_server_cpu_cores: %s\ninsert_ceiling_other_cpu_cores: %s\npost_order_vs_insert_ceiling: %s\n' \
+        "${SERVER_CPU[insert_ceiling]}" "${OTHER_CPU[insert_ceiling]}" "$(ratio "${RPS[post_order]}" "${RPS[insert_ceiling]}")"
 }
 if [[ "$POST_ONLY" == 1 ]]; then
     print_writes
     exit 0
 fi
 TARGETS=(kestrel_const get_order post_order kestrel_const_static health_live health_live_auth get_org)
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
 # get_order's ratio is the median of its paired rounds; the others are against the median const round.
 vs_const() { if [[ "$1" == get_order ]]; then printf '%s' "$GET_ORDER_VS_CONST"; else ratio "${RPS[$1]}" "${RPS[kestrel_const]}"; fi; }
 printf '\nHTTP on one silo (PostgreSQL storage, %s orders) vs a constant-JSON Kestrel endpoint, on loopback, %s cores\n' \
@@ -451,5 +480,4 @@ for name in "${TARGETS[@]:1}"; do
 done
 printf 'get_order_vs_const_rounds: %s\n' "${ROUND_RATIOS[*]}"
 print_writes | sed -n '/^post_order writes/,/^$/p'
-printf 'statements_per_order: %s\npg_cpu_us_per_order: %s\nwal_bytes_per_order: %s\n' \
-    "${WRITES[statements_per_order]}" "${WRITES[pg_cpu_us_per_order]}" "${WRITES[wal_bytes_per_order]}"
+print_writes | grep -E '^(statements_per_order|pg_cpu_us_per_order|wal_bytes_per_order|insert_ceiling_|post_order_vs_insert_ceiling)'

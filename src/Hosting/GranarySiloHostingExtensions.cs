@@ -37,6 +37,7 @@ public static class GranarySiloHostingExtensions
             silo.AddGranaryProviders(profile);
             silo.MapGranaryOptions(profile);
             silo.AddDashboard();
+            silo.AddOutgoingGrainCallFilter<RejectedCallRetry>();
             configure?.Invoke(silo);
         });
         CachedInterfaceGrainFactory.Decorate(builder.Services);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Orleans.Concurrency;
 using Orleans.Placement;
 using Orleans.Runtime;
 
@@ -16,6 +17,7 @@ public interface IProbeGrain : IGrainWithStringKey
     Task StopTickingAsync();
 
     /// <summary>The silo this activation runs on (SiloAddress in its parsable form).</summary>
+    [ReadOnly]
     Task<string> WhereAmIAsync();
 }
 
