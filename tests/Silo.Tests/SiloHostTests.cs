@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 
 namespace Granary.Silo.Tests;
 
@@ -105,6 +106,59 @@ public sealed class SiloHostTests
         Assert.Equal(0, await second.WaitForExitAsync(StartTimeout));
         Assert.Contains($"storage (sqlite {database}): schema version ", second.Output);
         Assert.Contains("(already current)", second.Output);
+    }
+
+    [Fact]
+    public async Task MigrateCommand_OnPostgres_AppliesEveryMigrationToAFreshDatabase_ThenFindsItCurrent()
+    {
+        var server = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("GRANARY_TEST_POSTGRES")
+            ?? "Host=127.0.0.1;Port=55432;Username=granary;Password=granary;Database=granary_test");
+        var name = $"granary_migrate_{Guid.NewGuid():N}"[..32];
+        await Admin(server, $"CREATE DATABASE {name}");
+        try
+        {
+            var database = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = name }.ConnectionString;
+            var settings = new Dictionary<string, string>
+            {
+                ["Granary__Storage__Provider"] = "Postgres",
+                ["Granary__Storage__Postgres__ConnectionString"] = database,
+            };
+
+            await using var first = SiloProcess.Start("migrate-postgres", settings, command: "migrate");
+            Assert.Equal(0, await first.WaitForExitAsync(StartTimeout));
+            await using var second = SiloProcess.Start("migrate-postgres-again", settings, command: "migrate");
+            Assert.Equal(0, await second.WaitForExitAsync(StartTimeout));
+
+            await using var connection = new NpgsqlConnection(database);
+            await connection.OpenAsync();
+            var versions = new List<int>();
+            await using (var history = new NpgsqlCommand("SELECT version FROM granary_schema_migrations ORDER BY version", connection))
+            await using (var reader = await history.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    versions.Add(reader.GetInt32(0));
+                }
+            }
+            Assert.Equal(Enumerable.Range(1, versions.Count), versions);
+            Assert.Contains($"schema version 0 -> {versions.Count} (applied ", first.Output);
+            Assert.Contains($"schema version {versions.Count} -> {versions.Count} (already current)", second.Output);
+            await using var tables = new NpgsqlCommand(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name IN ('granary_grain_storage', 'granary_order_list', 'granary_idempotency_records')", connection);
+            Assert.Equal(2L, await tables.ExecuteScalarAsync());
+        }
+        finally
+        {
+            await Admin(server, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        }
+    }
+
+    private static async Task Admin(NpgsqlConnectionStringBuilder server, string sql)
+    {
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     [Fact]
