@@ -150,6 +150,52 @@ public abstract class ReadModelContractTests(DatabaseFixture fixture)
         Assert.Equal([$"{_org}-f1"], left);
     }
 
+    [Fact]
+    public async Task RowsWrittenAtOnce_GoInGroups_AndEachRowEndsAtItsNewestRevision()
+    {
+        var groups = new GroupCommit(fixture.Database);
+        // 100 SKUs, each written at revisions 1..3 in shuffled order, all at once.
+        var writes = Enumerable.Range(0, 100).SelectMany(i => Enumerable.Range(1, 3).Select(revision => (Sku: $"S{i:D3}", Revision: revision)))
+            .OrderBy(_ => Random.Shared.Next()).ToList();
+
+        await Task.WhenAll(writes.Select(w => groups.RunAsync(WriterSql.Stock, command => command
+            .Text("@org", _org).Text("@sku", w.Sku).Int("@onHand", w.Revision * 10).Int("@reserved", 0).Long("@revision", w.Revision), default)));
+
+        Assert.InRange(groups.GroupsWritten, 1, writes.Count - 1);
+        var stock = await StockRowsAsync();
+        Assert.Equal(100, stock.Count);
+        Assert.All(stock, row => Assert.Equal((30, 3L), (row.OnHand, row.Revision)));
+    }
+
+    [Fact]
+    public async Task AStatementThatFails_FailsAlone_AndTheRestOfItsGroupIsWritten()
+    {
+        var groups = new GroupCommit(fixture.Database);
+        var good = Enumerable.Range(0, 40).Select(i => groups.RunAsync(WriterSql.Stock, command => command
+            .Text("@org", _org).Text("@sku", $"S{i:D3}").Int("@onHand", 1).Int("@reserved", 0).Long("@revision", 1), default)).ToList();
+        var bad = groups.RunAsync("INSERT INTO granary_no_such_table (x) VALUES (@x)", command => command.Int("@x", 1), default);
+        good.AddRange(Enumerable.Range(40, 40).Select(i => groups.RunAsync(WriterSql.Stock, command => command
+            .Text("@org", _org).Text("@sku", $"S{i:D3}").Int("@onHand", 1).Int("@reserved", 0).Long("@revision", 1), default)));
+
+        await Assert.ThrowsAnyAsync<Exception>(() => bad);
+        await Task.WhenAll(good);
+        Assert.Equal(80, (await StockRowsAsync()).Count);
+    }
+
+    private async Task<List<(string Sku, int OnHand, long Revision)>> StockRowsAsync()
+    {
+        await using var connection = await fixture.Database.OpenAsync(default);
+        await using var command = SqlCommands.Create(connection, "SELECT sku, on_hand, revision FROM granary_stock_list WHERE organization_id = @org ORDER BY sku")
+            .Text("@org", _org);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(string, int, long)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetInt32(1), reader.GetInt64(2)));
+        }
+        return rows;
+    }
+
     private Task<CursorPage<OrderSnapshot>> ListOrders() => _lists.ListOrdersAsync(Query(), CancellationToken.None);
 
     private OrderListQuery Query() => new(_org, null, null, null, null, null, null, 50);

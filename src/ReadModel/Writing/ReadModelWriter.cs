@@ -7,11 +7,14 @@ using Granary.Grains.Webhooks;
 namespace Granary.ReadModel;
 
 /// <summary>
-/// Upserts read-model rows with one statement each, the same text on PostgreSQL and SQLite. On memory storage
+/// Upserts read-model rows with one statement each, the same text on PostgreSQL and SQLite, written in groups with
+/// the statements of other grains (<see cref="GroupCommit"/>). On memory storage
 /// (<see cref="ReadModelDatabase.Exists"/> false) it writes nothing.
 /// </summary>
 internal sealed class ReadModelWriter(ReadModelDatabase database) : IReadModelWriter
 {
+    private readonly GroupCommit _groups = new(database);
+
     public Task WriteOrderAsync(OrderSnapshot order, long revision, CancellationToken cancellationToken = default) =>
         RunAsync(WriterSql.Order, command => command
             .Text("@key", OrderKey.For(order.OrganizationId, order.Id))
@@ -60,15 +63,6 @@ internal sealed class ReadModelWriter(ReadModelDatabase database) : IReadModelWr
     public Task DeleteRefreshFamilyAsync(string grainKey, long revision, CancellationToken cancellationToken = default) =>
         RunAsync(WriterSql.DeleteRefreshFamily, command => command.Text("@key", grainKey).Long("@revision", revision), cancellationToken);
 
-    private async Task RunAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
-    {
-        if (!database.Exists)
-        {
-            return;
-        }
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = SqlCommands.Create(connection, sql);
-        bind(command);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    private Task RunAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken) =>
+        database.Exists ? _groups.RunAsync(sql, bind, cancellationToken) : Task.CompletedTask;
 }
