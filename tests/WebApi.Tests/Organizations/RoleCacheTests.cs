@@ -21,10 +21,7 @@ public sealed class RoleCacheTests
     public async Task ChangeTheSiloDidNotSee_AppliesAfterTheDuration_OneItForgot_AtOnce()
     {
         using var factory = new ApiFactory(ApiStorage.Sqlite);
-        var owner = await factory.RegisterAndLoginAsync();
-        var member = await factory.RegisterAndLoginAsync();
-        var orgId = await owner.CreateOrganizationAsync();
-        await owner.AddMemberAsync(orgId, member, "viewer");
+        var (owner, member, orgId) = await OrganizationWithMemberAsync(factory, "viewer");
         var grains = factory.Services.GetRequiredService<IGrainFactory>();
         var organization = grains.GetGrain<IOrganizationGrain>(orgId);
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -47,10 +44,7 @@ public sealed class RoleCacheTests
     public async Task ZeroDuration_AsksTheGrainEveryTime()
     {
         using var factory = new ApiFactory(ApiStorage.Sqlite);
-        var owner = await factory.RegisterAndLoginAsync();
-        var member = await factory.RegisterAndLoginAsync();
-        var orgId = await owner.CreateOrganizationAsync();
-        await owner.AddMemberAsync(orgId, member, "viewer");
+        var (owner, member, orgId) = await OrganizationWithMemberAsync(factory, "viewer");
         var grains = factory.Services.GetRequiredService<IGrainFactory>();
         var roles = new OrgRoleCache(grains, new HttpOptions { RoleCacheDuration = TimeSpan.Zero }, new FakeTimeProvider());
 
@@ -63,10 +57,7 @@ public sealed class RoleCacheTests
     public async Task RemovingAMemberThroughTheApi_RefusesTheirNextRequest()
     {
         using var factory = new ApiFactory(ApiStorage.Sqlite);
-        var owner = await factory.RegisterAndLoginAsync();
-        var member = await factory.RegisterAndLoginAsync();
-        var orgId = await owner.CreateOrganizationAsync();
-        await owner.AddMemberAsync(orgId, member, "admin");
+        var (owner, member, orgId) = await OrganizationWithMemberAsync(factory, "admin");
         Assert.Equal(HttpStatusCode.OK, (await member.Client.PatchAsJsonAsync($"/api/v1/orgs/{orgId}/settings", new { dailySummary = true })).StatusCode);
 
         Assert.Equal(HttpStatusCode.OK, (await owner.Client.PatchAsJsonAsync($"/api/v1/orgs/{orgId}/members/{member.UserId}", new { role = "viewer" })).StatusCode);
@@ -74,5 +65,15 @@ public sealed class RoleCacheTests
         Assert.Equal(HttpStatusCode.NoContent, (await owner.Client.DeleteAsync($"/api/v1/orgs/{orgId}/members/{member.UserId}")).StatusCode);
 
         await (await member.Client.GetAsync($"/api/v1/orgs/{orgId}")).AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    /// <summary>An owner's new organization with a second user in it at <paramref name="role"/>.</summary>
+    private static async Task<(ApiSession Owner, ApiSession Member, string OrgId)> OrganizationWithMemberAsync(ApiFactory factory, string role)
+    {
+        var owner = await factory.RegisterAndLoginAsync();
+        var member = await factory.RegisterAndLoginAsync();
+        var orgId = await owner.CreateOrganizationAsync();
+        await owner.AddMemberAsync(orgId, member, role);
+        return (owner, member, orgId);
     }
 }
