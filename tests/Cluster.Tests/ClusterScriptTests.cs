@@ -1,3 +1,4 @@
+using Granary.Testing.Processes;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
@@ -90,43 +91,12 @@ public sealed class ClusterScriptTests(ITestOutputHelper output) : IDisposable
     /// <summary>Ports of this run's own: a free proxy port and free blocks for the silos' HTTP and silo ports.</summary>
     private static Dictionary<string, string> PortEnvironment() => new()
     {
-        ["GRANARY_PROXY_PORT"] = FreeBlock(1).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["GRANARY_HTTP_BASE"] = FreeBlock(4).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["GRANARY_SILO_BASE"] = FreeBlock(4).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["GRANARY_PROXY_PORT"] = LoopbackPorts.FreeBlock(1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["GRANARY_HTTP_BASE"] = LoopbackPorts.FreeBlock(4).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["GRANARY_SILO_BASE"] = LoopbackPorts.FreeBlock(4).ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["GRANARY_CLUSTER_ID"] = $"script{Guid.NewGuid():N}"[..14],
         ["GRANARY_SERVICE_ID"] = ClusterSettings.NewRunId("cs"),
     };
-
-    /// <summary>
-    /// A block of free ports below the kernel's ephemeral range (32768 and up), as <see cref="SiloProcess.FreeTcpPort"/>
-    /// picks: a port from that range may go to an outgoing connection before the silo that should bind it starts.
-    /// </summary>
-    private static int FreeBlock(int size)
-    {
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            var start = Random.Shared.Next(20_000, 32_000 - size);
-            if (Enumerable.Range(start, size).All(IsFree))
-            {
-                return start;
-            }
-        }
-        throw new InvalidOperationException("No free block of loopback ports found.");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(System.Net.IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 
     public void Dispose()
     {

@@ -1,3 +1,4 @@
+using Granary.Testing.Processes;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
@@ -64,7 +65,7 @@ public sealed class ClusterProfileTests(ScratchDatabase database) : IClassFixtur
         ["Granary:Cluster:Membership:Provider"] = "Redis",
         ["Granary:Cluster:Membership:Redis:Configuration"] = TestServices.Redis,
         ["Granary:Cluster:AdvertisedAddress"] = "127.0.0.1",
-        ["Granary:Cluster:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        ["Granary:Cluster:SiloPort"] = LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture),
         ["Granary:Cluster:GatewayPort"] = "0",
     };
 

@@ -1,3 +1,4 @@
+using Granary.Testing.Processes;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
@@ -60,7 +61,7 @@ public sealed class ClusterTlsTests(ScratchDatabase database) : IClassFixture<Sc
         ["Granary:Cluster:Membership:Provider"] = "Redis",
         ["Granary:Cluster:Membership:Redis:Configuration"] = TestServices.Redis,
         ["Granary:Cluster:AdvertisedAddress"] = "127.0.0.1",
-        ["Granary:Cluster:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        ["Granary:Cluster:SiloPort"] = LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture),
         ["Granary:Cluster:GatewayPort"] = "0",
         ["Granary:Cluster:Tls:CertificatePath"] = certificate,
         ["Granary:Cluster:Tls:CertificatePassword"] = ClusterCertificate.Password,

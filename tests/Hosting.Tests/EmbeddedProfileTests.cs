@@ -1,3 +1,4 @@
+using Granary.Testing.Processes;
 using System.Text.Json;
 
 namespace Granary.Hosting.Tests;
@@ -69,7 +70,7 @@ public sealed class EmbeddedProfileTests
 
     internal static Dictionary<string, string?> Ports() => new()
     {
-        ["Granary:Cluster:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Granary:Cluster:SiloPort"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Granary:Cluster:GatewayPort"] = "0",
     };
 }

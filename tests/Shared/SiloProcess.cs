@@ -62,7 +62,7 @@ internal sealed partial class SiloProcess : IAsyncDisposable
     /// </summary>
     public static SiloProcess Start(string name, IReadOnlyDictionary<string, string> settings, string environmentName = "Production", string? command = null)
     {
-        var port = FreeTcpPort();
+        var port = LoopbackPorts.Free();
         var workingDirectory = Directory.CreateTempSubdirectory("granary-silo-").FullName;
         var start = new ProcessStartInfo("dotnet")
         {
@@ -95,10 +95,10 @@ internal sealed partial class SiloProcess : IAsyncDisposable
         // kernel: it is chosen here, as is a missing one (the default, 11111, would be shared by every test's silo).
         if (!settings.TryGetValue(SiloPortKey, out var siloPort) || siloPort == "0")
         {
-            var free = FreeTcpPort();
+            var free = LoopbackPorts.Free();
             while (free == port)
             {
-                free = FreeTcpPort();
+                free = LoopbackPorts.Free();
             }
             start.Environment[SiloPortKey] = free.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
@@ -236,30 +236,6 @@ internal sealed partial class SiloProcess : IAsyncDisposable
         {
             // A file still held by the OS; the temp folder is the system's to clean.
         }
-    }
-
-    /// <summary>
-    /// A free loopback TCP port below the kernel's ephemeral range (32768 and up on Linux): a port from that range can be
-    /// handed to some outgoing connection (PostgreSQL, Redis, HTTP clients of parallel tests) between this check and
-    /// the silo's bind, which then fails with "address already in use".
-    /// </summary>
-    public static int FreeTcpPort()
-    {
-        for (var attempt = 0; attempt < 500; attempt++)
-        {
-            var port = Random.Shared.Next(20_000, 32_000);
-            try
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, port);
-                listener.Start();
-                return port;
-            }
-            catch (SocketException)
-            {
-                // Taken; try another.
-            }
-        }
-        throw new InvalidOperationException("No free loopback port between 20000 and 32000 after 500 tries.");
     }
 
     private static void KillLeftovers()

@@ -1,3 +1,4 @@
+using Granary.Testing.Processes;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -176,7 +177,7 @@ public sealed class SiloHostTests
     [Fact]
     public async Task GrainAssemblies_LoadsGrainsFromAFile_ThatAClientThenCalls()
     {
-        var gatewayPort = SiloProcess.FreeTcpPort();
+        var gatewayPort = LoopbackPorts.Free();
         var serviceId = $"plugin-{Guid.NewGuid():N}";
         await using var silo = Start(new Dictionary<string, string>
         {

@@ -1,3 +1,4 @@
+using Granary.Testing.Processes;
 using System.Globalization;
 using System.Text;
 using Granary.Cluster.Tests.Grains;
@@ -175,7 +176,7 @@ internal sealed class SiloCluster : IAsyncDisposable
     {
         var environment = ClusterSettings.AsEnvironment(_settings);
         environment["Granary__GrainAssemblies__0"] = typeof(ICounterGrain).Assembly.Location;
-        environment["Granary__Cluster__SiloPort"] = SiloProcess.FreeTcpPort().ToString(CultureInfo.InvariantCulture);
+        environment["Granary__Cluster__SiloPort"] = LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture);
         environment["Granary__Cluster__GatewayPort"] = "0";
         var silo = SiloProcess.Start($"silo-{++_nextSilo}", environment);
         _started.Add(silo);

@@ -1,3 +1,4 @@
+using Granary.Testing.Processes;
 using Granary.Cluster.Tests.Grains;
 using Granary.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -56,7 +57,7 @@ internal sealed class TestSilo : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings
             .Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))
             .Append(new("Granary:SiloName", Name))
-            .Append(new("Granary:Cluster:SiloPort", SiloProcess.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .Append(new("Granary:Cluster:SiloPort", LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture)))
             .Append(new("Granary:Cluster:GatewayPort", "0")));
         var log = new LogBuffer(Name);
         builder.Logging.ClearProviders()

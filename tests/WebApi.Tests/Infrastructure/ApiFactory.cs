@@ -1,3 +1,4 @@
+using Granary.Testing.Processes;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -20,7 +21,7 @@ public sealed class ApiFactory(ApiStorage storage, IReadOnlyDictionary<string, s
         builder.UseEnvironment("Production");
         builder.UseSetting("Granary:Auth:SigningKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         // Chosen per host built (WithWebHostBuilder builds another): Orleans binds it even behind the in-memory test server.
-        builder.UseSetting("Granary:Cluster:SiloPort", SiloProcess.FreeTcpPort().ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Granary:Cluster:SiloPort", LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Granary:Cluster:GatewayPort", "0");
         switch (storage)
         {
