@@ -6,6 +6,7 @@ using Granary.WebApi.Http.RateLimiting;
 using Granary.WebApi.Organizations;
 using Granary.WebApi.Queries;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -29,6 +30,10 @@ public static class GranaryWebApi
         services.AddSingleton<TokenService>();
         services.AddHostedService<SigningKeyCheck>();
 
+        var proxies = http.TrustedProxies;
+        // Applied once here, so a bad entry stops start-up naming it.
+        TrustedProxies.Apply(new ForwardedHeadersOptions(), proxies);
+        services.Configure<ForwardedHeadersOptions>(o => TrustedProxies.Apply(o, proxies));
         services.AddApiProblems();
         services.AddSingleton<Webhooks.IWebhookUrlCheck, Webhooks.WebhookUrlCheck>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -54,6 +59,8 @@ public static class GranaryWebApi
     /// <summary>Maps the middleware and every endpoint group.</summary>
     public static WebApplication MapGranaryWebApi(this WebApplication app)
     {
+        // First: everything after it sees the client's address, not the proxy's.
+        app.UseForwardedHeaders();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -103,6 +110,12 @@ public sealed class HttpOptions
     /// through a silo applies there at once, and on the other silos of a cluster within this time.
     /// </summary>
     public TimeSpan RoleCacheDuration { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Proxies (IP addresses or CIDR networks) whose <c>X-Forwarded-For</c> / <c>X-Forwarded-Proto</c> are believed;
+    /// loopback when empty. Rate limits and login throttling count the client address these headers give.
+    /// </summary>
+    public string[] TrustedProxies { get; set; } = [];
 
     /// <summary>Origins allowed by CORS; none by default.</summary>
     public string[] CorsOrigins { get; set; } = [];
