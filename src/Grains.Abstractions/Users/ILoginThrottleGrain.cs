@@ -1,15 +1,15 @@
 namespace Granary.Grains.Users;
 
 /// <summary>
-/// Counts failed logins for one key ("account:{email}" or "address:{ip}") in a fixed window and locks the key
-/// once the limit is reached, until the window ends.
+/// Counts failed logins for one key ("account:{email}|address:{ip}" or "address:{ip}") and, past the free ones, makes
+/// each further try wait longer (1 s, 2 s, 4 s, … up to 15 minutes); failures are forgotten 15 minutes after the last.
 /// </summary>
 [Alias("granary.ILoginThrottleGrain")]
 public interface ILoginThrottleGrain : IGrainWithStringKey
 {
     /// <summary>How long the caller must wait, or null when a login may be tried now.</summary>
     [ReadOnly]
-    Task<TimeSpan?> RetryAfter(int limit);
+    Task<TimeSpan?> RetryAfter(int freeFailures);
 
     /// <summary>Counts one failure.</summary>
     Task RecordFailure();

@@ -70,17 +70,32 @@ public sealed class UserGrainTests(ClusterFixture fixture) : IClassFixture<Clust
     }
 
     [Fact]
-    public void LoginFailures_LockAtTheLimitUntilTheWindowEnds()
+    public void LoginFailures_PastTheFreeOnes_WaitLongerEachTime_AndAreForgottenAfterAQuietQuarterHour()
     {
         var start = DateTimeOffset.UtcNow;
         var failures = new LoginFailures();
-        for (var i = 0; i < 5; i++)
+        for (var i = 0; i < 3; i++)
         {
-            Assert.Null(failures.RetryAfter(5, start));
+            Assert.Null(failures.RetryAfter(3, start));
             failures.Record(start);
         }
-        Assert.Equal(LoginFailures.Window, failures.RetryAfter(5, start));
-        Assert.Null(failures.RetryAfter(5, start + LoginFailures.Window));
+        Assert.Null(failures.RetryAfter(3, start));
+
+        var now = start;
+        foreach (var seconds in new[] { 1, 2, 4, 8 })
+        {
+            failures.Record(now);
+            Assert.Equal(TimeSpan.FromSeconds(seconds), failures.RetryAfter(3, now));
+            now += TimeSpan.FromSeconds(seconds);
+            Assert.Null(failures.RetryAfter(3, now));
+        }
+        Assert.Equal(LoginFailures.MaxDelay, LoginFailures.Delay(11));
+        Assert.Equal(LoginFailures.MaxDelay, LoginFailures.Delay(1_000));
+
+        // A quarter of an hour without a failure: the count starts again, and the next failure is free.
+        now += LoginFailures.ForgetAfter;
+        failures.Record(now);
+        Assert.Null(failures.RetryAfter(3, now));
     }
 
     [Fact]
