@@ -6,8 +6,19 @@ internal static class SiloProcessDefaults
     /// <summary>Where the HTTP API listens unless Urls / ASPNETCORE_URLS / --urls say otherwise.</summary>
     public const string DefaultUrl = "http://localhost:8080";
 
+    /// <summary>Where secrets are read from, one file per setting, unless GRANARY_SECRETS_DIR names another folder.</summary>
+    public const string DefaultSecretsDirectory = "/run/secrets";
+
     public static WebApplicationBuilder AddSiloProcessDefaults(this WebApplicationBuilder builder)
     {
+        // Secrets as files (Docker and Kubernetes secrets): a file named Granary__Auth__SigningKey holds that setting.
+        // They take precedence over environment variables and appsettings.
+        var secrets = Environment.GetEnvironmentVariable("GRANARY_SECRETS_DIR") is { Length: > 0 } configured ? configured : DefaultSecretsDirectory;
+        if (Directory.Exists(secrets))
+        {
+            builder.Configuration.AddKeyPerFile(Path.GetFullPath(secrets), optional: true);
+        }
+
         if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
