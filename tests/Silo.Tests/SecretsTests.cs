@@ -36,5 +36,18 @@ public sealed class SecretsTests : IDisposable
         Assert.Equal(0, await silo.TerminateAsync(TimeSpan.FromSeconds(40)));
     }
 
+    [Fact]
+    public async Task APreviousSigningKeyThatIsNotBase64_StopsStartUp_NamingIt()
+    {
+        await using var silo = SiloProcess.Start("secrets", new Dictionary<string, string>
+        {
+            ["Granary__Auth__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Granary__Auth__PreviousSigningKeys__0"] = "not base64!",
+        });
+
+        Assert.NotEqual(0, await silo.WaitForExitAsync(StartTimeout));
+        Assert.Contains("Granary:Auth:PreviousSigningKeys:0 is not base64", silo.Output);
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

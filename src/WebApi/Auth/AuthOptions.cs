@@ -6,6 +6,13 @@ public sealed class AuthOptions
     /// <summary>Base64 HMAC-SHA256 key (32+ bytes) signing access tokens; required in Production. In Development a key is generated once under <see cref="DevelopmentKeyPath"/>.</summary>
     public string? SigningKey { get; set; }
 
+    /// <summary>
+    /// Keys that signed access tokens before <see cref="SigningKey"/> did (base64, 32+ bytes each): tokens they signed
+    /// are still accepted, never issued. After a rotation keep the old key here for one
+    /// <see cref="AccessTokenLifetime"/>, so that tokens issued just before the switch live out their time, then drop it.
+    /// </summary>
+    public string[] PreviousSigningKeys { get; set; } = [];
+
     /// <summary>Where the generated development key is kept (never in the repository).</summary>
     public string DevelopmentKeyPath { get; set; } = "data/dev-signing-key";
 

@@ -17,7 +17,7 @@ internal sealed class SigningKeyProvider
         byte[] key;
         if (!string.IsNullOrWhiteSpace(auth.SigningKey))
         {
-            key = Convert.FromBase64String(auth.SigningKey);
+            key = Decode(auth.SigningKey, "Granary:Auth:SigningKey");
         }
         else if (environment.IsProduction())
         {
@@ -29,14 +29,31 @@ internal sealed class SigningKeyProvider
         {
             key = LoadOrCreate(auth.DevelopmentKeyPath);
         }
-        if (key.Length < 32)
-        {
-            throw new InvalidOperationException("Granary:Auth:SigningKey must decode to at least 32 bytes (base64 of 32 random bytes).");
-        }
-        Key = new SymmetricSecurityKey(key) { KeyId = Convert.ToHexString(SHA256.HashData(key))[..16] };
+        Key = SecurityKey(key, "Granary:Auth:SigningKey");
+        PreviousKeys = [.. auth.PreviousSigningKeys.Select((previous, i) => SecurityKey(Decode(previous, $"Granary:Auth:PreviousSigningKeys:{i}"), $"Granary:Auth:PreviousSigningKeys:{i}"))];
     }
 
+    /// <summary>Signs new tokens, and validates them.</summary>
     public SymmetricSecurityKey Key { get; }
+
+    /// <summary>Only validates tokens signed before the last rotation.</summary>
+    public IReadOnlyList<SymmetricSecurityKey> PreviousKeys { get; }
+
+    private static SymmetricSecurityKey SecurityKey(byte[] key, string setting) => key.Length >= 32
+        ? new SymmetricSecurityKey(key) { KeyId = Convert.ToHexString(SHA256.HashData(key))[..16] }
+        : throw new InvalidOperationException($"{setting} must decode to at least 32 bytes (base64 of 32 random bytes).");
+
+    private static byte[] Decode(string base64, string setting)
+    {
+        try
+        {
+            return Convert.FromBase64String(base64);
+        }
+        catch (FormatException)
+        {
+            throw new InvalidOperationException($"{setting} is not base64 (a key is base64 of 32 random bytes, e.g. `openssl rand -base64 32`).");
+        }
+    }
 
     private static byte[] LoadOrCreate(string path)
     {

@@ -31,7 +31,7 @@ internal sealed class TokenService(SigningKeyProvider keys, IOptions<AuthOptions
     {
         ValidIssuer = options.Value.Issuer,
         ValidAudience = options.Value.Issuer,
-        IssuerSigningKey = keys.Key,
+        IssuerSigningKeys = [keys.Key, .. keys.PreviousKeys],
         ValidateIssuerSigningKey = true,
         ClockSkew = TimeSpan.FromSeconds(30),
         NameClaimType = JwtRegisteredClaimNames.Sub,

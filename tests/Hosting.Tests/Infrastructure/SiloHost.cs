@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Hosting;
+using Orleans.Runtime;
 
 namespace Granary.Hosting.Tests;
 
@@ -101,7 +102,11 @@ internal sealed class SiloHost : IAsyncDisposable
             // For a failing test only: silo logs on the console, which `dotnet test --logger "console;verbosity=detailed"` shows.
             builder.Logging.AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss.fff ");
         }
-        builder.AddGranarySilo(configure);
+        builder.AddGranarySilo(silo =>
+        {
+            silo.Services.AddSingleton<IFatalErrorHandler, TestFatalErrorHandler>();
+            configure?.Invoke(silo);
+        });
         var app = builder.Build();
         app.MapGranaryHealth();
         app.MapGranaryDashboard();
