@@ -1,6 +1,8 @@
 using Granary.Testing.Processes;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using Granary.Cluster.Tests.Infrastructure;
@@ -53,6 +55,59 @@ public sealed class ClusterScriptTests(ITestOutputHelper output) : IDisposable
 
         await RunAsync("down");
         Assert.NotEqual(0, (await RunAsync("status", expectSuccess: false)).ExitCode);
+    }
+
+    [Fact]
+    public async Task BehindNginx_FailedLoginsFromOneAddress_NeverStopTheOwnersLoginFromAnother()
+    {
+        await TestServices.RequireBothAsync();
+        await RunAsync("up", "1");
+        var proxy = new Uri($"http://127.0.0.1:{_environment["GRANARY_PROXY_PORT"]}");
+        // Two client addresses on loopback: nginx sees each as $remote_addr and forwards it; the silo trusts nginx.
+        using var guesser = ClientFrom(IPAddress.Parse("127.0.0.2"), proxy);
+        using var owner = ClientFrom(IPAddress.Parse("127.0.0.3"), proxy);
+        var email = $"owner-{Guid.NewGuid():N}@example.com";
+        const string password = "owner-password-1";
+        Assert.Equal(HttpStatusCode.Created, (await owner.PostAsJsonAsync("/auth/register", new { email, password, name = "Owner" })).StatusCode);
+
+        var refused = new List<HttpStatusCode>();
+        for (var i = 0; i < 100; i++)
+        {
+            refused.Add((await guesser.PostAsJsonAsync("/auth/login", new { email = $"made-up-{i}@example.com", password = "a guess" })).StatusCode);
+        }
+        for (var i = 0; i < 5; i++)
+        {
+            refused.Add((await guesser.PostAsJsonAsync("/auth/login", new { email, password = "a guess" })).StatusCode);
+        }
+
+        Assert.All(refused, status => Assert.Contains(status, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests }));
+        Assert.Contains(HttpStatusCode.TooManyRequests, refused);
+        Assert.Equal(HttpStatusCode.OK, (await owner.PostAsJsonAsync("/auth/login", new { email, password })).StatusCode);
+        await RunAsync("down");
+    }
+
+    /// <summary>An HTTP client whose connections leave from <paramref name="source"/> (any 127.x address works on loopback).</summary>
+    private static HttpClient ClientFrom(IPAddress source, Uri baseAddress)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    socket.Bind(new IPEndPoint(source, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
     }
 
     private async Task<(int ExitCode, string Output)> RunAsync(string command, string? count = null, bool expectSuccess = true)
