@@ -59,6 +59,40 @@ if (($# == 0)); then
     exit 2
 fi
 
+# scenario_of <family> <valid scenarios...> -- <arguments>: the scenario the arguments name (all when none), or
+# usage and exit 2 for a scenario the family doesn't have or too many arguments.
+scenario_of() {
+    local family="$1" valid=()
+    shift
+    while [[ "$1" != -- ]]; do
+        valid+=("$1")
+        shift
+    done
+    shift
+    if (($# > 2)); then
+        printf '%s: too many arguments for %s: %s\n' "$PROG" "$family" "$*" >&2
+        usage
+        exit 2
+    fi
+    local scenario="${2:-all}" name
+    for name in all "${valid[@]}"; do
+        if [[ "$scenario" == "$name" ]]; then
+            printf '%s' "$scenario"
+            return
+        fi
+    done
+    printf "%s: unknown %s scenario '%s'\n" "$PROG" "$family" "$scenario" >&2
+    usage
+    exit 2
+}
+
+# Starts Redis and PostgreSQL (scripts/services.sh) and takes the GRANARY_TEST_* variables it prints.
+start_services() {
+    local exports
+    exports="$(scripts/services.sh start | grep '^export ')"
+    eval "$exports"
+}
+
 case "$1" in
     -h | --help)
         usage
@@ -66,67 +100,25 @@ case "$1" in
         ;;
     runtime)
         project="bench/Engine.Bench"
-        if (($# > 2)); then
-            printf '%s: too many arguments for runtime: %s\n' "$PROG" "$*" >&2
-            usage
-            exit 2
-        fi
-        scenario="${2:-all}"
-        case "$scenario" in
-            all | calls | pg | reminders) ;;
-            *)
-                printf "%s: unknown runtime scenario '%s'\n" "$PROG" "$scenario" >&2
-                usage
-                exit 2
-                ;;
-        esac
+        scenario="$(scenario_of runtime calls pg reminders -- "$@")"
         if [[ "$scenario" == all || "$scenario" == pg ]] && [[ -z "${GRANARY_TEST_POSTGRES:-}" ]] && [[ -x scripts/services.sh ]]; then
-            exports="$(scripts/services.sh start | grep '^export ')"
-            eval "$exports"
+            start_services
         fi
         ;;
     cluster)
         project="bench/Engine.Bench"
-        if (($# > 2)); then
-            printf '%s: too many arguments for cluster: %s\n' "$PROG" "$*" >&2
-            usage
-            exit 2
-        fi
-        scenario="${2:-all}"
-        case "$scenario" in
-            all | calls | detection) ;;
-            *)
-                printf "%s: unknown cluster scenario '%s'\n" "$PROG" "$scenario" >&2
-                usage
-                exit 2
-                ;;
-        esac
+        scenario_of cluster calls detection -- "$@" >/dev/null
         # The silos meet in Redis membership tables; nothing here touches PostgreSQL.
         if [[ -z "${GRANARY_TEST_REDIS:-}" ]]; then
-            exports="$(scripts/services.sh start | grep '^export ')"
-            eval "$exports"
+            start_services
         fi
         ;;
     jobs)
         project="bench/Engine.Bench"
-        if (($# > 2)); then
-            printf '%s: too many arguments for jobs: %s\n' "$PROG" "$*" >&2
-            usage
-            exit 2
-        fi
-        scenario="${2:-all}"
-        case "$scenario" in
-            all | webhooks) ;;
-            *)
-                printf "%s: unknown jobs scenario '%s'\n" "$PROG" "$scenario" >&2
-                usage
-                exit 2
-                ;;
-        esac
+        scenario_of jobs webhooks -- "$@" >/dev/null
         # The silos share PostgreSQL grain storage (a scratch database per setup) and Redis membership and reminders.
         if [[ -z "${GRANARY_TEST_REDIS:-}" || -z "${GRANARY_TEST_POSTGRES:-}" ]]; then
-            exports="$(scripts/services.sh start | grep '^export ')"
-            eval "$exports"
+            start_services
         fi
         # The second and third silos are Granary's silo executable, built in Release.
         export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
