@@ -1,7 +1,9 @@
 using Granary.Persistence.Hosting;
 using Granary.Persistence.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Orleans;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -29,7 +31,8 @@ public static class PersistenceSiloBuilderExtensions
     /// <summary>
     /// Adds Orleans's ADO.NET grain storage (<c>AddAdoNetGrainStorage</c>) named <paramref name="name"/> on
     /// Granary's schema. Stored state is written with Orleans's binary serializer (the version-tolerant
-    /// [GenerateSerializer]/[Id]/[Alias] contract), not Newtonsoft JSON with type names. A failed write or clear
+    /// [GenerateSerializer]/[Id]/[Alias] contract), not Newtonsoft JSON with type names. On PostgreSQL the writes of
+    /// many grains share one batch and one commit (<see cref="GroupCommitStateWrites"/>). A failed write or clear
     /// deactivates the activation that made it (<see cref="FailedWriteDeactivation"/>).
     /// </summary>
     /// <param name="builder">The silo builder.</param>
@@ -56,7 +59,7 @@ public static class PersistenceSiloBuilderExtensions
                 o.ConnectionString = dialect == StorageDialect.Postgres ? PostgresDatabase.ConnectionString(connectionString) : connectionString;
                 o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
             }));
-        WrapProvider(builder.Services, name);
+        WrapProvider(builder.Services, name, dialect, connectionString);
         return builder;
     }
 
@@ -110,7 +113,7 @@ public static class PersistenceSiloBuilderExtensions
         targets.Add(dialect, connectionString, migrateOnStart);
     }
 
-    private static void WrapProvider(IServiceCollection services, string name)
+    private static void WrapProvider(IServiceCollection services, string name, StorageDialect dialect, string connectionString)
     {
         var registration = services.LastOrDefault(d =>
             d.ServiceType == typeof(IGrainStorage) && d.IsKeyedService && Equals(d.ServiceKey, name))
@@ -118,8 +121,22 @@ public static class PersistenceSiloBuilderExtensions
         var createInner = registration.KeyedImplementationFactory
             ?? throw new InvalidOperationException($"The keyed IGrainStorage '{name}' is not registered through a factory.");
 
+        if (dialect == StorageDialect.Postgres)
+        {
+            // The container owns (and disposes) the pool the grouped writes use.
+            services.AddKeyedSingleton(name, (_, _) =>
+                new PostgresStateWriteGroups(NpgsqlDataSource.Create(PostgresDatabase.ConnectionString(connectionString))));
+        }
         services.Remove(registration);
         services.AddKeyedSingleton<IGrainStorage>(name, (provider, key) =>
-            new FailedWriteDeactivation(new FullGrainIdStorage((IGrainStorage)createInner(provider, key)), provider.GetRequiredService<IGrainContextAccessor>()));
+        {
+            var storage = (IGrainStorage)createInner(provider, key);
+            if (dialect == StorageDialect.Postgres && storage is AdoNetGrainStorage adoNet)
+            {
+                storage = new GroupCommitStateWrites(adoNet, name, provider.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
+                    provider.GetRequiredKeyedService<PostgresStateWriteGroups>(name), provider.GetRequiredService<ILogger<GroupCommitStateWrites>>());
+            }
+            return new FailedWriteDeactivation(new FullGrainIdStorage(storage), provider.GetRequiredService<IGrainContextAccessor>());
+        });
     }
 }

@@ -153,7 +153,7 @@ public abstract class ReadModelContractTests(DatabaseFixture fixture)
     [Fact]
     public async Task RowsWrittenAtOnce_GoInGroups_AndEachRowEndsAtItsNewestRevision()
     {
-        var groups = new GroupCommit(fixture.Database);
+        var groups = new ReadModelStatementGroups(fixture.Database);
         // 100 SKUs, each written at revisions 1..3 in shuffled order, all at once.
         var writes = Enumerable.Range(0, 100).SelectMany(i => Enumerable.Range(1, 3).Select(revision => (Sku: $"S{i:D3}", Revision: revision)))
             .OrderBy(_ => Random.Shared.Next()).ToList();
@@ -170,7 +170,7 @@ public abstract class ReadModelContractTests(DatabaseFixture fixture)
     [Fact]
     public async Task AStatementThatFails_FailsAlone_AndTheRestOfItsGroupIsWritten()
     {
-        var groups = new GroupCommit(fixture.Database);
+        var groups = new ReadModelStatementGroups(fixture.Database);
         var good = Enumerable.Range(0, 40).Select(i => groups.RunAsync(WriterSql.Stock, command => command
             .Text("@org", _org).Text("@sku", $"S{i:D3}").Int("@onHand", 1).Int("@reserved", 0).Long("@revision", 1), default)).ToList();
         var bad = groups.RunAsync("INSERT INTO granary_no_such_table (x) VALUES (@x)", command => command.Int("@x", 1), default);

@@ -8,12 +8,12 @@ namespace Granary.ReadModel;
 
 /// <summary>
 /// Upserts read-model rows with one statement each, the same text on PostgreSQL and SQLite, written in groups with
-/// the statements of other grains (<see cref="GroupCommit"/>). On memory storage
+/// the statements of other grains (<see cref="ReadModelStatementGroups"/>). On memory storage
 /// (<see cref="ReadModelDatabase.Exists"/> false) it writes nothing.
 /// </summary>
 internal sealed class ReadModelWriter(ReadModelDatabase database) : IReadModelWriter
 {
-    private readonly GroupCommit _groups = new(database);
+    private readonly ReadModelStatementGroups _groups = new(database);
 
     public Task WriteOrderAsync(OrderSnapshot order, long revision, CancellationToken cancellationToken = default) =>
         RunAsync(WriterSql.Order, command => command
