@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -8,7 +10,8 @@ namespace Granary.Testing.Smtp;
 /// <summary>
 /// A small real SMTP server on 127.0.0.1 (a free port) that records every message it accepts, for tests of code
 /// that sends email over a socket. It speaks EHLO/HELO, MAIL FROM, RCPT TO, DATA (with dot-unstuffing), RSET, NOOP
-/// and QUIT, without TLS or AUTH. <see cref="RejectNext"/> makes it answer 451 to the next messages (a temporary
+/// and QUIT; with a certificate, STARTTLS; with credentials, AUTH PLAIN and LOGIN (and mail only after signing in).
+/// <see cref="RejectNext"/> makes it answer 451 to the next messages (a temporary
 /// failure, to test retries); <see cref="StopAsync"/> closes it (connections refused). Bounded: each conversation
 /// ends after <see cref="SessionTimeout"/>, lines and messages have a size cap, disposal cancels everything.
 /// Shared by the test projects that send email (linked source, one copy).
@@ -28,13 +31,21 @@ internal sealed partial class SmtpSink : IAsyncDisposable
     private readonly List<SmtpSinkMessage> _messages = [];
     private readonly HashSet<Task> _sessions = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly X509Certificate2? _certificate;
+    private readonly (string UserName, string Password)? _credentials;
     private int _toReject;
     private int _rejected;
+    private int _failedSignIns;
 
-    /// <summary>Starts listening at once; messages larger than <paramref name="maxMessageBytes"/> are refused with 552.</summary>
-    public SmtpSink(int maxMessageBytes = 1024 * 1024)
+    /// <summary>
+    /// Starts listening at once; messages larger than <paramref name="maxMessageBytes"/> are refused with 552. With
+    /// <paramref name="certificate"/> it offers STARTTLS; with <paramref name="credentials"/> it requires AUTH before MAIL.
+    /// </summary>
+    public SmtpSink(int maxMessageBytes = 1024 * 1024, X509Certificate2? certificate = null, (string UserName, string Password)? credentials = null)
     {
         _maxMessageBytes = maxMessageBytes;
+        _certificate = certificate;
+        _credentials = credentials;
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
@@ -56,6 +67,9 @@ internal sealed partial class SmtpSink : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>AUTH attempts answered 535 so far.</summary>
+    public int FailedSignIns => Volatile.Read(ref _failedSignIns);
 
     /// <summary>Messages answered 451 so far.</summary>
     public int RejectedCount => Volatile.Read(ref _rejected);
@@ -148,32 +162,67 @@ internal sealed partial class SmtpSink : IAsyncDisposable
             {
                 await ConverseAsync(new LineReader(stream, MaxLineBytes), stream, session.Token);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or InvalidDataException or ObjectDisposedException)
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or InvalidDataException or ObjectDisposedException or System.Security.Authentication.AuthenticationException)
             {
                 // The client went away, the sink stopped, or the client broke the protocol's limits: hang up.
             }
         }
     }
 
-    private async Task ConverseAsync(LineReader reader, NetworkStream stream, CancellationToken cancellationToken)
+    private async Task ConverseAsync(LineReader reader, NetworkStream network, CancellationToken cancellationToken)
     {
+        Stream stream = network;
         async Task Reply(string line) => await stream.WriteAsync(Encoding.ASCII.GetBytes(line + "\r\n"), cancellationToken);
 
         await Reply($"220 {Host} Granary test SMTP sink ready");
         string? from = null;
         var recipients = new List<string>();
+        var overTls = false;
+        string? signedInAs = null;
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
         {
             var verb = (line.Length > 4 ? line[..4] : line).ToUpperInvariant();
             switch (verb)
             {
                 case "EHLO":
-                    await Reply($"250-{Host} greets you\r\n250 SIZE {_maxMessageBytes}");
+                    var extensions = new List<string> { $"{Host} greets you", $"SIZE {_maxMessageBytes}" };
+                    if (_certificate is not null && !overTls)
+                    {
+                        extensions.Add("STARTTLS");
+                    }
+                    if (_credentials is not null)
+                    {
+                        extensions.Add("AUTH PLAIN LOGIN");
+                    }
+                    await Reply(string.Join("\r\n", extensions.Select((e, i) => (i == extensions.Count - 1 ? "250 " : "250-") + e)));
                     break;
                 case "HELO":
                     await Reply($"250 {Host}");
                     break;
+                case "STAR" when line.Equals("STARTTLS", StringComparison.OrdinalIgnoreCase) && _certificate is not null && !overTls:
+                    await Reply("220 2.0.0 Ready to start TLS");
+                    var tls = new SslStream(network, leaveInnerStreamOpen: true);
+                    await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _certificate }, cancellationToken);
+                    stream = tls;
+                    reader = new LineReader(tls, MaxLineBytes);
+                    overTls = true;
+                    (from, signedInAs) = (null, null);
+                    recipients.Clear();
+                    break;
+                case "AUTH" when _credentials is not null:
+                    signedInAs = await SignInAsync(line, reader, Reply, cancellationToken);
+                    await Reply(signedInAs is null ? "535 5.7.8 Authentication credentials invalid" : "235 2.7.0 Authentication successful");
+                    if (signedInAs is null)
+                    {
+                        Interlocked.Increment(ref _failedSignIns);
+                    }
+                    break;
                 case "MAIL" when line.StartsWith("MAIL FROM:", StringComparison.OrdinalIgnoreCase):
+                    if (_credentials is not null && signedInAs is null)
+                    {
+                        await Reply("530 5.7.0 Authentication required");
+                        break;
+                    }
                     from = Path(line["MAIL FROM:".Length..]);
                     recipients.Clear();
                     await Reply("250 2.1.0 OK");
@@ -194,7 +243,7 @@ internal sealed partial class SmtpSink : IAsyncDisposable
                         break;
                     }
                     await Reply("354 End data with <CR><LF>.<CR><LF>");
-                    await Reply(await ReceiveAsync(reader, from, recipients, cancellationToken));
+                    await Reply(await ReceiveAsync(reader, from, recipients, overTls, signedInAs, cancellationToken));
                     from = null;
                     recipients = [];
                     break;
@@ -216,8 +265,52 @@ internal sealed partial class SmtpSink : IAsyncDisposable
         }
     }
 
+    /// <summary>AUTH PLAIN (with or without an initial response) or AUTH LOGIN; the user signed in, or null.</summary>
+    private async Task<string?> SignInAsync(string line, LineReader reader, Func<string, Task> reply, CancellationToken cancellationToken)
+    {
+        var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var mechanism = parts.Length > 1 ? parts[1].ToUpperInvariant() : "";
+        async Task<string> Ask(string prompt)
+        {
+            await reply("334 " + Convert.ToBase64String(Encoding.ASCII.GetBytes(prompt)));
+            return await reader.ReadLineAsync(cancellationToken) ?? "";
+        }
+        static string Decode(string base64)
+        {
+            try
+            {
+                return Encoding.UTF8.GetString(Convert.FromBase64String(base64.Trim()));
+            }
+            catch (FormatException)
+            {
+                return "";
+            }
+        }
+
+        string user, password;
+        switch (mechanism)
+        {
+            case "PLAIN":
+                var response = parts.Length > 2 ? parts[2] : await Ask("");
+                var fields = Decode(response).Split('\0');
+                if (fields.Length != 3)
+                {
+                    return null;
+                }
+                (user, password) = (fields[1], fields[2]);
+                break;
+            case "LOGIN":
+                user = Decode(parts.Length > 2 ? parts[2] : await Ask("Username:"));
+                password = Decode(await Ask("Password:"));
+                break;
+            default:
+                return null;
+        }
+        return _credentials is { } expected && user == expected.UserName && password == expected.Password ? user : null;
+    }
+
     /// <summary>Reads the message up to the lone dot, undoing dot-stuffing; returns the reply to send.</summary>
-    private async Task<string> ReceiveAsync(LineReader reader, string from, List<string> recipients, CancellationToken cancellationToken)
+    private async Task<string> ReceiveAsync(LineReader reader, string from, List<string> recipients, bool overTls, string? signedInAs, CancellationToken cancellationToken)
     {
         var data = new StringBuilder();
         var tooLarge = false;
@@ -250,7 +343,7 @@ internal sealed partial class SmtpSink : IAsyncDisposable
         }
         lock (_lock)
         {
-            _messages.Add(new SmtpSinkMessage(from, [.. recipients], data.ToString()));
+            _messages.Add(new SmtpSinkMessage(from, [.. recipients], data.ToString(), overTls, signedInAs));
             _changed.TrySetResult();
             _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
@@ -326,8 +419,14 @@ internal sealed partial class SmtpSink : IAsyncDisposable
 /// One message the <see cref="SmtpSink"/> accepted: the envelope and the raw data (Latin-1, CRLF lines), with the
 /// subject and the text and HTML parts decoded (RFC 2047 encoded words; base64 and quoted-printable bodies).
 /// </summary>
-internal sealed partial class SmtpSinkMessage(string from, IReadOnlyList<string> recipients, string data)
+internal sealed partial class SmtpSinkMessage(string from, IReadOnlyList<string> recipients, string data, bool overTls = false, string? signedInAs = null)
 {
+    /// <summary>The message came after STARTTLS.</summary>
+    public bool OverTls { get; } = overTls;
+
+    /// <summary>The user the client signed in as (AUTH), or null.</summary>
+    public string? SignedInAs { get; } = signedInAs;
+
     private MimeEntity? _entity;
 
     /// <summary>The envelope sender (MAIL FROM).</summary>
