@@ -41,7 +41,7 @@ public static class GranaryWebApi
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = http.MaxRequestBodyBytes);
 
         services.AddGranaryAuthentication();
-        services.AddSingleton(sp => new RateLimiters(http, sp.GetRequiredService<TimeProvider>()));
+        services.AddGranaryRateLimits(http);
         services.AddSingleton(sp => new OrgRoleCache(sp.GetRequiredService<IGrainFactory>(), http, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<OrgAccess>();
 
@@ -67,7 +67,7 @@ public static class GranaryWebApi
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseCors();
         app.UseGranaryAuthentication();
-        app.UseMiddleware<RateLimitMiddleware>();
+        app.UseRateLimiter();
 
         app.MapOpenApi("/openapi/{documentName}.json");
         // Only requests under /swagger pass through the Swagger UI middleware, not every API call.

@@ -1,9 +1,9 @@
 namespace Granary.WebApi.Http.RateLimiting;
 
 /// <summary>
-/// Endpoint metadata naming the rate limit an endpoint counts against (<c>Granary:Http</c>): per caller (user or API
-/// key) for authenticated endpoints, per client address for anonymous ones. The most specific metadata wins, so an
-/// endpoint can override its group's policy.
+/// The two rate limits an endpoint can count against (<c>Granary:Http</c>), as ASP.NET Core rate-limiting policies
+/// (<see cref="GranaryRateLimits"/>): per caller (user or API key) for authenticated endpoints, per client address for
+/// anonymous ones. The most specific policy wins, so an endpoint can override its group's.
 /// </summary>
 internal sealed class RateLimitPolicy
 {
@@ -15,6 +15,7 @@ internal sealed class RateLimitPolicy
 
     private RateLimitPolicy(string name) => Name = name;
 
+    /// <summary>The policy's name in the rate limiter's options.</summary>
     public string Name { get; }
 
     public override string ToString() => Name;
@@ -24,5 +25,5 @@ internal sealed class RateLimitPolicy
 internal static class RateLimitPolicyExtensions
 {
     public static TBuilder RequireRateLimit<TBuilder>(this TBuilder builder, RateLimitPolicy policy) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(policy);
+        builder.RequireRateLimiting(policy.Name);
 }
