@@ -29,7 +29,7 @@ internal sealed record EmailJobResponse(
 }
 
 /// <summary>A page of dead email jobs.</summary>
-internal sealed record EmailJobPageResponse(IReadOnlyList<EmailJobResponse> Items, string? Next);
+internal sealed record EmailJobPageResponse(IReadOnlyList<EmailJobResponse> Items, string? NextCursor);
 
 /// <summary>The answer to a retry (202): which job, and where it stands now.</summary>
 internal sealed record JobAcceptedResponse(string Kind, string Id, string Status);

@@ -42,8 +42,8 @@ internal sealed record WebhookAttemptResponse(int Number, DateTimeOffset At, str
         attempt.Number, attempt.At.ToUniversalTime(), attempt.Outcome.ToString().ToLowerInvariant(), attempt.StatusCode, attempt.LatencyMs, attempt.ResponseBody, attempt.Error);
 }
 
-/// <summary>A page of deliveries; <see cref="Next"/> is the cursor of the next page, null on the last.</summary>
-internal sealed record WebhookDeliveryPageResponse(IReadOnlyList<WebhookDeliveryResponse> Items, string? Next);
+/// <summary>A page of deliveries; pass <see cref="NextCursor"/> as <c>cursor</c> for the next one (null on the last), as for every list.</summary>
+internal sealed record WebhookDeliveryPageResponse(IReadOnlyList<WebhookDeliveryResponse> Items, string? NextCursor);
 
 /// <summary>The answer to test and redeliver (202): the delivery to follow and where it stands.</summary>
 internal sealed record DeliveryAcceptedResponse(string DeliveryId, string Status);

@@ -57,9 +57,9 @@ public sealed class JobApiTests
 
         var webhooks = await GetAsync(owner, $"/api/v1/orgs/{orgId}/jobs/dead?limit=1");
         Assert.Equal(["msg_3_we_2"], Ids(webhooks));
-        var rest = await GetAsync(owner, $"/api/v1/orgs/{orgId}/jobs/dead?kind=webhook&limit=1&cursor={webhooks.GetProperty("next").GetString()}");
+        var rest = await GetAsync(owner, $"/api/v1/orgs/{orgId}/jobs/dead?kind=webhook&limit=1&cursor={webhooks.GetProperty("nextCursor").GetString()}");
         Assert.Equal(["msg_1_we_1"], Ids(rest));
-        Assert.Equal(JsonValueKind.Null, rest.GetProperty("next").ValueKind);
+        Assert.Equal(JsonValueKind.Null, rest.GetProperty("nextCursor").ValueKind);
 
         var emails = await GetAsync(owner, $"/api/v1/orgs/{orgId}/jobs/dead?kind=email");
         Assert.Equal(["job-new", "job-old"], Ids(emails));

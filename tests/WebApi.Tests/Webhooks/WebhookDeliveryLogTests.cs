@@ -37,9 +37,9 @@ public sealed class WebhookDeliveryLogTests
         Assert.Equal("timeout", attempts[1].GetProperty("error").GetString());
         Assert.False(retrying.TryGetProperty("payload", out _));
 
-        var second = await ListAsync(owner, $"/api/v1/orgs/{orgId}/webhooks/{endpoint}/deliveries?limit=2&cursor={first.GetProperty("next").GetString()}");
+        var second = await ListAsync(owner, $"/api/v1/orgs/{orgId}/webhooks/{endpoint}/deliveries?limit=2&cursor={first.GetProperty("nextCursor").GetString()}");
         Assert.Equal(["msg_a_we_log"], Ids(second));
-        Assert.Equal(JsonValueKind.Null, second.GetProperty("next").ValueKind);
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("nextCursor").ValueKind);
 
         Assert.Equal(["msg_c_we_log"], Ids(await ListAsync(owner, $"/api/v1/orgs/{orgId}/webhooks/{endpoint}/deliveries?status=dead")));
         Assert.Equal(["msg_e_we_log"], Ids(await ListAsync(owner, $"/api/v1/orgs/{otherOrg}/webhooks/{endpoint}/deliveries")));
