@@ -12,8 +12,11 @@
 #   - reminders.txt: the members of the Redis sorted set {ServiceId}/reminders (Orleans's Redis
 #     reminder table), one per line. They are backed up because nothing rebuilds them: a job
 #     stored as retrying (webhook delivery, email), an order's outbox hand-over and auto-cancel,
-#     a daily summary are each driven only by their reminder, and a grain re-registers none on
-#     activation. Only the hourly clean-up reminder is re-created by every starting silo.
+#     a daily summary are each driven by their reminder alone, and no grain registers one on
+#     activation. Without it a retrying job would never run again, a pending order would never
+#     auto-cancel, an outbox would wait for the order's next transition and a daily summary for
+#     the organization's next settings change. Only the hourly clean-up reminder is re-created
+#     by every starting silo.
 #   - Not included: Orleans's cluster membership ({ServiceId}/members/{ClusterId} in Redis; silos
 #     re-join by themselves), the token signing key and other configuration (keep them with your
 #     secrets), anything else in Redis or in other databases.
@@ -162,15 +165,20 @@ flock -w 600 9 || die "another backup has held $DIR/.backup.lock for 10 minutes"
 # Under the lock no other backup is writing, so any partial directory is a leftover of a crashed run.
 find "$DIR" -mindepth 1 -maxdepth 1 -type d -name '.granary-*.partial' -exec rm -rf -- {} + 2>/dev/null || true
 
-STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
-NAME="granary-$STAMP"
-FINAL="$DIR/$NAME"
+# Names are per second: a backup right after another one waits for the next second.
+for _ in 1 2 3; do
+    STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
+    NAME="granary-$STAMP"
+    FINAL="$DIR/$NAME"
+    [[ -e "$FINAL" ]] || break
+    sleep 1
+done
+[[ ! -e "$FINAL" ]] || die "$FINAL already exists (is the clock going backwards?)"
 PARTIAL="$DIR/.$NAME.partial"
-[[ ! -e "$FINAL" ]] || die "$FINAL already exists (two backups within one second?)"
-SNAPSHOT_PID=""
+PSQL_PID=""
 cleanup() {
-    if [[ -n "$SNAPSHOT_PID" ]]; then
-        kill "$SNAPSHOT_PID" 2>/dev/null || true
+    if [[ -n "$PSQL_PID" ]]; then
+        kill "$PSQL_PID" 2>/dev/null || true
     fi
     rm -rf -- "$PARTIAL"
 }
@@ -182,11 +190,19 @@ log "reading $REMINDERS_KEY before the database snapshot ..."
 read_reminders "$PARTIAL/reminders.before"
 
 # A REPEATABLE READ transaction's snapshot is taken by its first query; it stays importable while the
-# transaction is open, so this psql is held open (as a coprocess) until pg_dump has finished.
-coproc SNAPSHOT { exec psql -X -q -A -t -F '|' -v ON_ERROR_STOP=1 --dbname="$DATABASE_URL" 2>&1; }
+# transaction is open, so this psql session is held open (through two FIFOs) until pg_dump has finished.
+mkfifo -m 0600 -- "$PARTIAL/to-psql" "$PARTIAL/from-psql"
+psql -X -q -A -t -F '|' -v ON_ERROR_STOP=1 --dbname="$DATABASE_URL" <"$PARTIAL/to-psql" >"$PARTIAL/from-psql" 2>&1 &
+PSQL_PID=$!
+exec {TO_PSQL}>"$PARTIAL/to-psql" {FROM_PSQL}<"$PARTIAL/from-psql"
+# A psql that failed to connect has gone: the write then fails (no SIGPIPE death) and the read below gets its error.
+trap '' PIPE
 printf '%s\n' "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;" \
-    "SELECT pg_export_snapshot(), current_database(), split_part(current_setting('server_version'), ' ', 1), (SELECT max(version) FROM granary_schema_migrations);" >&"${SNAPSHOT[1]}"
-read -r -t 60 ANSWER <&"${SNAPSHOT[0]}" || die "no answer from PostgreSQL within 60 s (GRANARY_BACKUP_DATABASE_URL)"
+    "SELECT pg_export_snapshot(), current_database(), split_part(current_setting('server_version'), ' ', 1), (SELECT max(version) FROM granary_schema_migrations);" \
+    1>&"$TO_PSQL" 2>/dev/null || true
+trap - PIPE
+ANSWER=""
+read -r -t 60 ANSWER <&"$FROM_PSQL" || [[ -n "$ANSWER" ]] || die "no answer from PostgreSQL within 60 s (GRANARY_BACKUP_DATABASE_URL)"
 IFS='|' read -r SNAPSHOT_ID DATABASE_NAME SERVER_VERSION SCHEMA_VERSION <<<"$ANSWER"
 [[ "$SNAPSHOT_ID" =~ ^[0-9A-F]+-[0-9A-F]+-[0-9]+$ && -n "$SCHEMA_VERSION" ]] ||
     die "could not open a snapshot of Granary's storage database (GRANARY_BACKUP_DATABASE_URL): $ANSWER"
@@ -196,18 +212,19 @@ read_reminders "$PARTIAL/reminders.after"
 log "dumping database '$DATABASE_NAME' (PostgreSQL $SERVER_VERSION, schema version $SCHEMA_VERSION) ..."
 pg_dump --format=custom --snapshot="$SNAPSHOT_ID" --file="$PARTIAL/database.dump" --dbname="$DATABASE_URL" ||
     die "pg_dump failed (a pg_dump older than the server refuses to run: install a matching postgresql-client)"
-printf 'COMMIT;\n\\q\n' >&"${SNAPSHOT[1]}" || true
-wait "$SNAPSHOT_PID" 2>/dev/null || true
-SNAPSHOT_PID=""
+printf 'COMMIT;\n' 1>&"$TO_PSQL" 2>/dev/null || true
+exec {TO_PSQL}>&- {FROM_PSQL}<&-
+wait "$PSQL_PID" || true
+PSQL_PID=""
+rm -f -- "$PARTIAL/to-psql" "$PARTIAL/from-psql"
 
 merge_reminders "$PARTIAL/reminders.after" "$PARTIAL/reminders.before" >"$PARTIAL/reminders.txt"
 rm -f -- "$PARTIAL/reminders.before" "$PARTIAL/reminders.after"
 REMINDER_COUNT="$(wc -l <"$PARTIAL/reminders.txt")"
 
 # ---------------------------------------------------------------- verify, seal
-pg_restore --list "$PARTIAL/database.dump" >/dev/null || die "pg_restore --list cannot read the new dump"
-GRAIN_ROWS="$(pg_restore --list "$PARTIAL/database.dump" | grep -Ec 'TABLE DATA [^ ]+ granary_grain_storage ' || true)"
-((GRAIN_ROWS == 1)) || die "the dump holds no data of granary_grain_storage: is GRANARY_BACKUP_DATABASE_URL Granary's storage database?"
+CONTENTS="$(pg_restore --list "$PARTIAL/database.dump")" || die "pg_restore --list cannot read the new dump"
+grep -Eq 'TABLE DATA [^ ]+ granary_grain_storage ' <<<"$CONTENTS" || die "the dump holds no data of granary_grain_storage: is GRANARY_BACKUP_DATABASE_URL Granary's storage database?"
 cat >"$PARTIAL/manifest" <<EOF
 format=granary-backup-1
 created_at=$STAMP

@@ -163,7 +163,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
     {
         ["GRANARY_BACKUP_DATABASE_URL"] = database.LibpqUrl,
         ["PGPASSWORD"] = database.Password,
-        ["GRANARY_BACKUP_REDIS_URL"] = RedisUrl(),
+        ["GRANARY_BACKUP_REDIS_URL"] = TestServices.RedisUrl,
         ["GRANARY_BACKUP_SERVICE_ID"] = serviceId,
     };
 
@@ -171,14 +171,8 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
     {
         ["GRANARY_RESTORE_DATABASE_URL"] = database.LibpqUrl,
         ["PGPASSWORD"] = database.Password,
-        ["GRANARY_RESTORE_REDIS_URL"] = RedisUrl(),
+        ["GRANARY_RESTORE_REDIS_URL"] = TestServices.RedisUrl,
     };
-
-    /// <summary>GRANARY_TEST_REDIS ("host:port") as the redis:// URI redis-cli takes.</summary>
-    private static string RedisUrl() =>
-        TestServices.Redis.Contains(',', StringComparison.Ordinal)
-            ? throw new InvalidOperationException($"GRANARY_TEST_REDIS='{TestServices.Redis}' has options; these tests need plain host:port for redis-cli.")
-            : "redis://" + TestServices.Redis;
 
     /// <summary>The scripts need PostgreSQL's and Redis's client tools; their absence fails the test, naming them.</summary>
     private static async Task RequireClientToolsAsync()

@@ -17,6 +17,12 @@ internal static class TestServices
     /// <summary>StackExchange.Redis configuration string: GRANARY_TEST_REDIS or the services.sh default.</summary>
     public static string Redis { get; } = Environment.GetEnvironmentVariable("GRANARY_TEST_REDIS") ?? "127.0.0.1:56379";
 
+    /// <summary><see cref="Redis"/> as the redis:// URI redis-cli takes (for the scripts under test); it must be plain host:port.</summary>
+    public static string RedisUrl =>
+        Redis.Contains(',', StringComparison.Ordinal)
+            ? throw new InvalidOperationException($"GRANARY_TEST_REDIS='{Redis}' has options; the script tests need plain host:port for redis-cli.")
+            : "redis://" + Redis;
+
     public static async Task RequireBothAsync()
     {
         try
