@@ -12,11 +12,12 @@
 #   - reminders.txt: the members of the Redis sorted set {ServiceId}/reminders (Orleans's Redis
 #     reminder table), one per line. They are backed up because nothing rebuilds them: a job
 #     stored as retrying (webhook delivery, email), an order's outbox hand-over and auto-cancel,
-#     a daily summary are each driven by their reminder alone, and no grain registers one on
-#     activation. Without it a retrying job would never run again, a pending order would never
-#     auto-cancel, an outbox would wait for the order's next transition and a daily summary for
-#     the organization's next settings change. Only the hourly clean-up reminder is re-created
-#     by every starting silo.
+#     a daily summary are each driven by their reminder alone, and their grains don't register
+#     it again when they activate. Without it a retrying job would never run again, a pending
+#     order would never auto-cancel, an outbox would wait for the order's next transition and a
+#     daily summary for the organization's next settings change. Only two come back by
+#     themselves: the hourly clean-up (every starting silo makes sure of it) and the notices of a
+#     disabled webhook endpoint (its grain re-registers the reminder when it activates).
 #   - Not included: Orleans's cluster membership ({ServiceId}/members/{ClusterId} in Redis; silos
 #     re-join by themselves), the token signing key and other configuration (keep them with your
 #     secrets), anything else in Redis or in other databases.

@@ -178,6 +178,7 @@ Next:
   2. Start the silos. With Granary:Storage:MigrateOnStart=true (the default) the first silo brings
      the schema forward when this build is newer than the backup's; with false, run
      'dotnet Granary.Silo.dll migrate' first.
-  3. Check /health/ready. Jobs that were due at the backup run when their restored reminders tick
-     (their retry time, or at once when it has passed); work done after the backup is not in it.
+  3. Check /health/ready. Jobs that were due at the backup run when their restored reminders tick:
+     at their due time, or within one reminder period (Granary:Reminders:MinimumPeriod, 1 minute by
+     default) when it has passed. Work done after the backup was taken is not in it.
 EOF
