@@ -8,6 +8,10 @@ if (OperatorCommands.IsMigrate(args))
 {
     return await OperatorCommands.MigrateAsync(args);
 }
+if (HealthCheckCommand.Is(args))
+{
+    return await HealthCheckCommand.RunAsync(args);
+}
 
 return await SiloRunner.RunSiloAsync(() =>
 {

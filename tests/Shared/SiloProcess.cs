@@ -58,11 +58,12 @@ internal sealed partial class SiloProcess : IAsyncDisposable
     /// <summary>
     /// Starts silo <paramref name="name"/> in <paramref name="environmentName"/> with <paramref name="settings"/> as
     /// environment variables; with <paramref name="command"/> (such as <c>migrate</c>) the executable runs that operator
-    /// command instead of a silo.
+    /// command instead of a silo. Its HTTP address is 127.0.0.1 and <paramref name="httpPort"/>, or a free port.
     /// </summary>
-    public static SiloProcess Start(string name, IReadOnlyDictionary<string, string> settings, string environmentName = "Production", string? command = null)
+    public static SiloProcess Start(
+        string name, IReadOnlyDictionary<string, string> settings, string environmentName = "Production", string? command = null, int? httpPort = null)
     {
-        var port = LoopbackPorts.Free();
+        var port = httpPort ?? LoopbackPorts.Free();
         var workingDirectory = Directory.CreateTempSubdirectory("granary-silo-").FullName;
         var start = new ProcessStartInfo("dotnet")
         {

@@ -5,6 +5,7 @@ namespace Granary.Silo.Hosting;
 /// <summary>
 /// Commands an operator runs instead of a silo: <c>dotnet Granary.Silo.dll migrate [settings]</c> applies Granary's
 /// schema to the databases the configuration names and exits with 0 (current) or 1 (invalid configuration or failure).
+/// <c>healthcheck</c> is the other one (<see cref="HealthCheckCommand"/>).
 /// </summary>
 internal static class OperatorCommands
 {
