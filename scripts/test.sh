@@ -72,6 +72,21 @@ eval "$services_exports"
 say "GRANARY_TEST_POSTGRES=${GRANARY_TEST_POSTGRES:-}"
 say "GRANARY_TEST_REDIS=${GRANARY_TEST_REDIS:-}"
 
+# ---------------------------------------------------------------- tools the tests run
+# docker-compose (Debian's, no Docker engine needed): tests/Silo.Tests/Deployment validates docker-compose.yml with
+# `docker-compose config`; without it those tests fail.
+if ! command -v docker-compose >/dev/null 2>&1; then
+    if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        say "installing the Debian package docker-compose (apt-get) ..."
+        if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose; } >&2; then
+            say "apt-get install docker-compose failed: the compose tests will fail"
+        fi
+    else
+        say "docker-compose is missing (install it as root: apt-get install docker-compose): the compose tests will fail"
+    fi
+fi
+
 # ---------------------------------------------------------------- build
 BUILD_LOG="$RESULTS_DIR/build.log"
 say "building App.sln (Release) ..."
