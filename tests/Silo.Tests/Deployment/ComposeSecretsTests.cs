@@ -1,4 +1,8 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
 using Npgsql;
+using YamlDotNet.RepresentationModel;
 
 namespace Granary.Silo.Tests.Deployment;
 
@@ -69,6 +73,37 @@ public sealed class ComposeSecretsTests(ComposeProject compose) : IClassFixture<
         Assert.Equal(before, Directory.GetFiles(folder).ToDictionary(f => Path.GetFileName(f), File.ReadAllText));
         Assert.Contains($"created {folder}/postgres_connection", again.Error);
         Assert.Contains($"kept {folder}/signing_key", again.Error);
+    }
+
+    [Fact]
+    public async Task TheFiles_MountedAsTheComposeFileSays_ConfigureTheSilo()
+    {
+        var config = compose.Normalised();
+        var runSecrets = Path.Combine(compose.Directory, "run-secrets");
+        Directory.CreateDirectory(runSecrets);
+        foreach (var mount in ((YamlSequenceNode)config.Find("services/silo/secrets")!).Children)
+        {
+            File.Copy(config.Scalar($"secrets/{mount.Scalar("source")}/file"), Path.Combine(runSecrets, mount.Scalar("target")));
+        }
+        var user = config.Scalar("services/silo/environment/Granary__Dashboard__Username");
+
+        // The embedded default (the connection string goes unused): a Production silo starts only with the signing key.
+        await using var silo = SiloProcess.Start("compose-secrets", new Dictionary<string, string>
+        {
+            ["GRANARY_SECRETS_DIR"] = runSecrets,
+            ["Granary__Dashboard__Username"] = user,
+        });
+        await silo.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        using var http = silo.CreateClient();
+        using var right = new HttpRequestMessage(HttpMethod.Get, "/dashboard/version");
+        right.Headers.Authorization = new AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{Secret("dashboard_password")}")));
+
+        using var answer = await http.SendAsync(right);
+        using var anonymous = await http.GetAsync("/dashboard/version");
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
     }
 
     private CommandResult Script(string folder) => compose.Run("bash", ComposeProject.RepositoryFile("scripts/compose-secrets.sh"), "--dir", folder);
