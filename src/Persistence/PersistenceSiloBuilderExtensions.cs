@@ -60,6 +60,10 @@ public static class PersistenceSiloBuilderExtensions
                 o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
             }));
         WrapProvider(builder.Services, name, dialect, connectionString);
+        // A storage failure on the grain's silo reaches a caller on another. Orleans's exception codec carries only
+        // exceptions of the namespaces it is told of (System, Microsoft, Azure): Npgsql's would arrive as a
+        // CodecNotFoundException, and the API could no longer tell a database that is away (503) from a bug (500).
+        builder.Services.Configure<ExceptionSerializationOptions>(options => options.SupportedNamespacePrefixes.Add("Npgsql"));
         return builder;
     }
 

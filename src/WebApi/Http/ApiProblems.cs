@@ -1,6 +1,8 @@
+using System.Data.Common;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
 using Orleans.Storage;
 
 namespace Granary.WebApi.Http;
@@ -8,8 +10,11 @@ namespace Granary.WebApi.Http;
 /// <summary>
 /// Every error is an RFC 9457 problem document. Bad JSON (malformed, wrong types, unknown or missing fields) is a
 /// 400 naming the field; Orleans's failures of a grain call map to 409 (a state write lost its etag race) or 503
-/// (the call's deadline passed, or its silo left the cluster: retrying is the cure); anything else is a 500 without
-/// internals. Domain exceptions arrive as the types the grain threw and are answered by the endpoints themselves.
+/// (the call's deadline passed, or its silo left the cluster: retrying is the cure), and so does a database that
+/// can't be reached or is shutting down (a transient <see cref="DbException"/> anywhere in the chain: grain storage
+/// wraps it, the read model's queries throw it as is). Every 503 says when to retry (Retry-After, seconds). Anything
+/// else is a 500 without internals. Domain exceptions arrive as the types the grain threw and are answered by the
+/// endpoints themselves.
 /// </summary>
 internal static class ApiProblems
 {
@@ -48,6 +53,10 @@ internal static class ApiProblems
                 logger.LogError(exception, "Request failed with {Status}", status);
             }
             context.Response.StatusCode = status;
+            if (status == StatusCodes.Status503ServiceUnavailable)
+            {
+                context.Response.Headers.RetryAfter = DatabaseUnavailable(exception) ? DatabaseRetryAfter : RetryAfter;
+            }
             var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = detail };
             if (errors is not null)
             {
@@ -66,8 +75,36 @@ internal static class ApiProblems
             // Orleans reports a grain call past its ResponseTimeout as a plain TimeoutException.
             TimeoutException => (503, "The request took too long; retry it.", null, null),
             OrleansMessageRejectionException => (503, "The service is moving work between servers; retry it.", null, null),
+            _ when DatabaseUnavailable(exception) => (503, "The database is unavailable; retry it.", null, null),
             _ => (500, "An unexpected error occurred.", null, null),
         };
+
+        /// <summary>Seconds a client waits before retrying a call the cluster rejected or timed out (it moves work within a second or two).</summary>
+        private const string RetryAfter = "1";
+
+        /// <summary>Seconds before retrying while the database is away (a restart or fail-over takes seconds).</summary>
+        private const string DatabaseRetryAfter = "5";
+
+        /// <summary>Whether a connection failure or a server shutting down (Npgsql's transient errors) caused the failure.</summary>
+        private static bool DatabaseUnavailable(Exception? exception)
+        {
+            for (var depth = 0; exception is not null && depth < 10; exception = exception.InnerException, depth++)
+            {
+                if (exception is DbException { IsTransient: true } || IsTransientFromAnotherSilo(exception))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /// <summary>
+        /// A PostgreSQL error raised on another silo arrives with its message, inner exception and Data but not its
+        /// fields (Orleans's exception codec), so its IsTransient can't tell; its SQLSTATE is in Data, and Npgsql
+        /// classifies that.
+        /// </summary>
+        private static bool IsTransientFromAnotherSilo(Exception exception) =>
+            exception is PostgresException && exception.Data["SqlState"] is string sqlState && new PostgresException("", "", "", sqlState).IsTransient;
 
         private static Dictionary<string, string[]>? FieldError(JsonException json) =>
             json.Path is { Length: > 0 } path ? new() { [path.TrimStart('$', '.')] = [json.Message] } : null;

@@ -1,10 +1,13 @@
 using System.Net;
+using System.Net.Sockets;
 using Granary.WebApi.Http;
 using Granary.WebApi.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Orleans.Serialization;
 using Orleans.Storage;
 
 namespace Granary.WebApi.Tests.Http;
@@ -29,6 +32,46 @@ public sealed class ApiProblemsTests
         var problem = await response.AssertProblemAsync(status);
         Assert.Equal(title, problem.GetProperty("title").GetString());
         Assert.False(problem.TryGetProperty("detail", out _), "the problem carries no internals");
+        Assert.Equal(status == HttpStatusCode.ServiceUnavailable ? "1" : null, response.Headers.RetryAfter?.ToString());
+    }
+
+    [Theory]
+    [InlineData("database-unreachable")]
+    [InlineData("database-shutting-down")]
+    [InlineData("database-shutting-down-on-another-silo")]
+    public async Task DatabaseAway_Is503WithRetryAfter_NeverA500(string failure)
+    {
+        await using var app = await StartAsync();
+
+        var response = await app.GetTestClient().GetAsync("/fail/" + failure);
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("The database is unavailable; retry it.", problem.GetProperty("title").GetString());
+        Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
+    }
+
+    [Fact]
+    public async Task DatabaseErrorThatRetryingWontCure_StaysA500()
+    {
+        await using var app = await StartAsync();
+
+        var response = await app.GetTestClient().GetAsync("/fail/database-unique-violation");
+
+        await response.AssertProblemAsync(HttpStatusCode.InternalServerError);
+        Assert.Null(response.Headers.RetryAfter);
+    }
+
+    /// <summary>The exception as a caller on another silo receives it: Orleans's codec, with Npgsql's namespace allowed as the silo allows it.</summary>
+    private static Exception ThroughOrleansSerializer(Exception exception)
+    {
+        using var services = new ServiceCollection()
+            .AddSerializer()
+            .Configure<ExceptionSerializationOptions>(options => options.SupportedNamespacePrefixes.Add("Npgsql"))
+            .BuildServiceProvider();
+        var serializer = services.GetRequiredService<Serializer>();
+        var received = serializer.Deserialize<Exception>(serializer.SerializeToArray(exception))!;
+        Assert.IsType<PostgresException>(received.InnerException);
+        return received;
     }
 
     private static async Task<WebApplication> StartAsync()
@@ -44,6 +87,14 @@ public sealed class ApiProblemsTests
             "timeout" => new TimeoutException("Response did not arrive on time in 00:00:30 for message: …"),
             "silo-unavailable" => new SiloUnavailableException("The target silo became unavailable for message: …"),
             "inconsistent-state" => new InconsistentStateException("Version conflict (WriteState): ServiceId=granary …"),
+            // As grain storage reports a read while PostgreSQL refuses connections (Orleans wraps the provider's error).
+            "database-unreachable" => new OrleansException("Error from storage provider order during ReadStateAsync for grain order/…",
+                new NpgsqlException("Failed to connect to 172.30.10.3:5432", new SocketException((int)SocketError.ConnectionRefused))),
+            // As a read-model query fails on a pooled connection when PostgreSQL shuts down.
+            "database-shutting-down" => new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown),
+            "database-shutting-down-on-another-silo" => ThroughOrleansSerializer(new OrleansException("Error from storage provider order during ReadStateAsync for grain order/…",
+                new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown))),
+            "database-unique-violation" => new PostgresException("duplicate key value violates unique constraint", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation),
             _ => new InvalidOperationException("Something internal."),
         });
         await app.StartAsync();
