@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using Granary.Cluster.Tests.Infrastructure;
+using StackExchange.Redis;
+using Xunit.Abstractions;
+
+namespace Granary.Cluster.Tests;
+
+/// <summary>
+/// Faults of docker-compose.yml's production topology, run for real by scripts/topology.sh: Redis, PostgreSQL,
+/// silo-1..3 and nginx each in a network namespace of its own, the silos on compose's settings (production failure
+/// detection) and every request through nginx. A few clients keep creating orders (Idempotency-Key; an attempt
+/// answered 5xx or not at all is sent again with the same key) while a silo is killed, every silo is restarted in
+/// turn, and Redis restarts. Every acknowledged order must be stored
+/// and readable at the end. The topology is built once for the class; each test starts by bringing back whatever a
+/// previous one left stopped.
+/// </summary>
+public sealed class TopologyFaultTests(Topology topology, ITestOutputHelper output) : IClassFixture<Topology>
+{
+    private const int Clients = 4;
+    private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(25);
+
+    [Fact]
+    public Task SiloKilledUnderLoad_NoAcknowledgedOrderLost_ProxyRoutesAroundIt_CallsSucceedAgainWithinTenSeconds() => RunAsync(async (client, load) =>
+    {
+        var killedAt = Stopwatch.GetTimestamp();
+        await topology.KillSiloAsync(2);
+        // Load for 12 s after the kill: past the 10 s limit, so a late failure would show.
+        await Task.Delay(TimeSpan.FromSeconds(12));
+        var answering = new List<string?>();
+        for (var i = 0; i < 9; i++)
+        {
+            answering.Add(await topology.AnsweringSiloAsync(client));
+        }
+        await load.StopAsync();
+
+        var failed = load.Attempts.Where(a => !a.Succeeded).ToList();
+        var recovered = failed.Count == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(killedAt, failed.Max(a => a.Ended));
+        Report(load, "SIGKILL silo-2", killedAt);
+        output.WriteLine($"kill -> last failed attempt (calls succeed again): {Seconds(recovered)} s");
+        output.WriteLine($"/health/ready through the proxy after the kill answered by: {string.Join(", ", answering.Select(s => s ?? "not 200"))}");
+
+        Assert.True(failed.All(a => a.Ended >= killedAt), $"Attempts failed before the kill: {string.Join(" | ", failed.Where(a => a.Ended < killedAt).Take(3))}");
+        Assert.True(recovered <= TimeSpan.FromSeconds(10), $"An order attempt still failed {Seconds(recovered)} s after the kill; the limit is 10 s.");
+        Assert.All(answering, silo => Assert.Contains(silo, new[] { "silo-1", "silo-3" }));
+    });
+
+    [Fact]
+    public Task RollingRestartOfEverySilo_UnderLoad_NoRequestFails() => RunAsync(async (client, load) =>
+    {
+        var started = Stopwatch.GetTimestamp();
+        for (var k = 1; k <= 3; k++)
+        {
+            var stopping = Stopwatch.StartNew();
+            await topology.StopAsync($"silo-{k}");
+            var stopped = stopping.Elapsed;
+            var starting = Stopwatch.StartNew();
+            await topology.UpAsync();
+            output.WriteLine($"silo-{k}: SIGTERM -> exited in {Seconds(stopped)} s; started again and ready in {Seconds(starting.Elapsed)} s");
+            // The new process takes its share of the load before the next one goes.
+            await load.WaitForSuccessesAsync(40, Stopwatch.GetTimestamp(), TimeSpan.FromSeconds(30));
+        }
+        await load.StopAsync();
+        Report(load, "rolling restart", started);
+
+        // Attempts a silo answered 502/503 while it stopped may be sent again (their Idempotency-Key makes that safe);
+        // any other failure, or an order that never got its 201, is a failed request.
+        var failed = load.Attempts.Where(a => !a.Succeeded && a.Status is not (502 or 503)).ToList();
+        Assert.True(failed.Count == 0, $"{failed.Count} requests failed other than 502/503:\n{string.Join('\n', failed.Take(10))}");
+    });
+
+    [Fact]
+    public Task RedisRestarted_ClusterServesAgainUnattendedWithinThirtySeconds() => RunAsync(async (client, load) =>
+    {
+        var restarted = Stopwatch.GetTimestamp();
+        await topology.StopAsync("redis");
+        await topology.UpAsync();
+        var serving = await WaitServingAsync(client, load, restarted);
+        await load.StopAsync();
+        Report(load, "Redis restarted", restarted);
+        output.WriteLine($"Redis SHUTDOWN (AOF written) and started again: serving again {Seconds(serving)} s after the SHUTDOWN");
+
+        Assert.True(serving <= TimeSpan.FromSeconds(30), $"The cluster served again only {Seconds(serving)} s after Redis restarted; the limit is 30 s.");
+    });
+
+    /// <summary>
+    /// Brings the topology back to full strength, starts the load on a new tenant, runs <paramref name="fault"/> (which
+    /// stops the load), then reads every acknowledged order back through the proxy and from PostgreSQL.
+    /// </summary>
+    private async Task RunAsync(Func<HttpClient, ProxyOrderLoad, Task> fault)
+    {
+        try
+        {
+            await topology.UpAsync();
+            using var client = topology.CreateClient();
+            var (token, organizationId) = await topology.NewTenantAsync(client);
+            var load = new ProxyOrderLoad(client, token, organizationId, Clients, Pace);
+            load.Start();
+            await load.WaitForSuccessesAsync(50, 0, TimeSpan.FromSeconds(30));
+            try
+            {
+                await fault(client, load);
+            }
+            finally
+            {
+                await load.StopAsync();
+            }
+            Assert.True(load.FailedOrders.Count == 0, $"{load.FailedOrders.Count} orders were never acknowledged:\n{string.Join('\n', load.FailedOrders.Take(10))}");
+            await AssertEveryAcknowledgedOrderKeptAsync(client, token, organizationId, load);
+        }
+        catch
+        {
+            output.WriteLine(topology.Diagnostics());
+            throw;
+        }
+    }
+
+    private async Task AssertEveryAcknowledgedOrderKeptAsync(HttpClient client, string token, string organizationId, ProxyOrderLoad load)
+    {
+        var acknowledged = load.Acknowledged.Values.ToHashSet(StringComparer.Ordinal);
+        var stored = await topology.StoredOrderIdsAsync(organizationId);
+        var notStored = acknowledged.Except(stored).ToList();
+        var unreadable = new List<string>();
+        await Parallel.ForEachAsync(acknowledged, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (id, _) =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/orgs/{organizationId}/orders/{id}");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var response = await client.SendAsync(request);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                lock (unreadable)
+                {
+                    unreadable.Add($"{id}: HTTP {(int)response.StatusCode}");
+                }
+            }
+        });
+        output.WriteLine($"acknowledged orders: {acknowledged.Count}; stored in PostgreSQL: {acknowledged.Count - notStored.Count}; read back through the proxy: {acknowledged.Count - unreadable.Count}");
+        Assert.True(notStored.Count == 0, $"{notStored.Count} acknowledged orders have no stored state, e.g. {string.Join(", ", notStored.Take(5))}");
+        Assert.True(unreadable.Count == 0, $"{unreadable.Count} acknowledged orders could not be read back:\n{string.Join('\n', unreadable.Take(10))}");
+    }
+
+    /// <summary>
+    /// Waits until Orleans's membership table in Redis lists silo-1..3 Active, every silo answers /health/ready with
+    /// 200, and orders started after that are acknowledged; returns the time since <paramref name="fault"/>.
+    /// </summary>
+    private async Task<TimeSpan> WaitServingAsync(HttpClient client, ProxyOrderLoad load, long fault)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(60 * Stopwatch.Frequency);
+        await using var membership = await MembershipReader.ConnectAsync(topology.Redis, "granary", "compose");
+        while (true)
+        {
+            IReadOnlyList<MembershipRow> rows = [];
+            try
+            {
+                rows = await membership.ReadAsync();
+            }
+            catch (RedisException)
+            {
+                // Redis is still starting.
+            }
+            var active = rows.GroupBy(r => r.SiloName).Select(g => g.MaxBy(r => r.Generation)!).Count(r => r.Status == "Active");
+            if (active == 3 && await Topology.AllSilosReadyAsync(client))
+            {
+                break;
+            }
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new TimeoutException($"The membership table did not list the three silos Active with every silo ready within 60 s; table: {MembershipReader.Describe(rows)}");
+            }
+            await Task.Delay(100);
+        }
+        var ready = Stopwatch.GetTimestamp();
+        var served = await load.WaitForSuccessesAsync(Clients, ready, TimeSpan.FromSeconds(60));
+        return Stopwatch.GetElapsedTime(fault, Math.Max(ready, served));
+    }
+
+    private void Report(ProxyOrderLoad load, string fault, long faultAt)
+    {
+        var attempts = load.Attempts.ToList();
+        var failed = attempts.Where(a => !a.Succeeded).ToList();
+        output.WriteLine($"{fault}: {attempts.Count} order requests sent by {Clients} clients, {failed.Count} failed and sent again, " +
+            $"{load.Acknowledged.Count} orders acknowledged, {load.FailedOrders.Count} never acknowledged");
+        foreach (var kind in failed.GroupBy(a => a.Status == 0 ? "no answer" : $"HTTP {a.Status}").OrderByDescending(g => g.Count()))
+        {
+            output.WriteLine($"  {kind.Count()} x {kind.Key}, ended {Seconds(Stopwatch.GetElapsedTime(faultAt, kind.Min(a => a.Ended)))}..{Seconds(Stopwatch.GetElapsedTime(faultAt, kind.Max(a => a.Ended)))} s after the fault; e.g. {kind.First()}");
+        }
+    }
+
+    private static string Seconds(TimeSpan time) => time.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
+}
