@@ -73,17 +73,22 @@ say "GRANARY_TEST_POSTGRES=${GRANARY_TEST_POSTGRES:-}"
 say "GRANARY_TEST_REDIS=${GRANARY_TEST_REDIS:-}"
 
 # ---------------------------------------------------------------- tools the tests run
-# docker-compose (Debian's, no Docker engine needed): tests/Silo.Tests/Deployment validates docker-compose.yml with
-# `docker-compose config`; without it those tests fail.
-if ! command -v docker-compose >/dev/null 2>&1; then
+# Debian packages the tests run, installed when missing (root): docker-compose (no Docker engine needed;
+# tests/Silo.Tests/Deployment validates docker-compose.yml with `docker-compose config`) and nginx (the proxy of the
+# clusters in tests/Cluster.Tests: scripts/cluster.sh and the network-namespace topology of scripts/topology.sh).
+# Without them those tests fail.
+missing=()
+command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
+if ((${#missing[@]} > 0)); then
     if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
-        say "installing the Debian package docker-compose (apt-get) ..."
+        say "installing the Debian packages ${missing[*]} (apt-get) ..."
         if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose; } >&2; then
-            say "apt-get install docker-compose failed: the compose tests will fail"
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >&2; then
+            say "apt-get install ${missing[*]} failed: the tests that need them will fail"
         fi
     else
-        say "docker-compose is missing (install it as root: apt-get install docker-compose): the compose tests will fail"
+        say "${missing[*]} missing (install as root: apt-get install ${missing[*]}): the tests that need them will fail"
     fi
 fi
 

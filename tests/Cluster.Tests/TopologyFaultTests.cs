@@ -13,7 +13,7 @@ namespace Granary.Cluster.Tests;
 /// silo-1..3 and nginx each in a network namespace of its own, the silos on compose's settings (production failure
 /// detection) and every request through nginx. A few clients keep creating orders (Idempotency-Key; an attempt
 /// answered 5xx or not at all is sent again with the same key) while a silo is killed, every silo is restarted in
-/// turn, and Redis restarts. Every acknowledged order must be stored
+/// turn, Redis restarts, and PostgreSQL is away for 10 s. Every acknowledged order must be stored
 /// and readable at the end. The topology is built once for the class; each test starts by bringing back whatever a
 /// previous one left stopped.
 /// </summary>
@@ -83,6 +83,42 @@ public sealed class TopologyFaultTests(Topology topology, ITestOutputHelper outp
         output.WriteLine($"Redis SHUTDOWN (AOF written) and started again: serving again {Seconds(serving)} s after the SHUTDOWN");
 
         Assert.True(serving <= TimeSpan.FromSeconds(30), $"The cluster served again only {Seconds(serving)} s after Redis restarted; the limit is 30 s.");
+        // While Redis is away a request that needs it (a reminder to register) is told to retry: 503 with Retry-After, never a 500.
+        var wrong = load.Attempts.Where(a => !a.Succeeded && !(a.Status == 503 && a.RetryAfter)).ToList();
+        Assert.True(wrong.Count == 0, $"{wrong.Count} requests were answered other than 2xx or 503 with Retry-After:\n{string.Join('\n', wrong.Take(10))}");
+    });
+
+    [Fact]
+    public Task PostgresAwayForTenSeconds_DatabaseRequestsAnswer503WithRetryAfter_RecoveryUnattended() => RunAsync(async (client, load) =>
+    {
+        var lists = new List<LoadAttempt>();
+        using var listing = new CancellationTokenSource();
+        var lister = ListOrdersUntilCancelledAsync(client, await topology.NewTenantAsync(client), lists, listing.Token);
+
+        var stoppedAt = Stopwatch.GetTimestamp();
+        await topology.StopAsync("postgres");
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        var restartedAt = Stopwatch.GetTimestamp();
+        await topology.UpAsync();
+        var back = Stopwatch.GetTimestamp();
+        var firstSuccess = await load.WaitForSuccessesAsync(1, back, TimeSpan.FromSeconds(30));
+        await load.WaitForSuccessesAsync(40, back, TimeSpan.FromSeconds(30));
+        await listing.CancelAsync();
+        await lister;
+        await load.StopAsync();
+
+        var during = load.Attempts.Concat(lists).Where(a => a.Ended > stoppedAt && a.Started < restartedAt).ToList();
+        var all = load.Attempts.Concat(lists).ToList();
+        Report(load, "PostgreSQL stopped", stoppedAt);
+        output.WriteLine($"PostgreSQL away {Seconds(Stopwatch.GetElapsedTime(stoppedAt, restartedAt))} s; during it {during.Count} requests (orders and lists): " +
+            string.Join(", ", during.GroupBy(a => a.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} x {(g.Key == 0 ? "no answer" : g.Key)}")));
+        output.WriteLine($"PostgreSQL answering again -> first order acknowledged: {Seconds(Stopwatch.GetElapsedTime(back, firstSuccess))} s; list requests in all: {lists.Count}");
+
+        // A request that needs the database gets 503 with Retry-After while it is away: never a 500, nor nginx's 502.
+        var wrong = all.Where(a => !a.Succeeded && !(a.Status == 503 && a.RetryAfter)).ToList();
+        Assert.True(wrong.Count == 0, $"{wrong.Count} requests were answered other than 2xx or 503 with Retry-After: " +
+            string.Join(", ", wrong.GroupBy(a => a.Status).Select(g => $"{g.Count()} x {g.Key}")) + $"\n{string.Join('\n', wrong.Take(5))}");
+        Assert.Contains(during, a => a.Status == 503);
     });
 
     /// <summary>
@@ -174,6 +210,38 @@ public sealed class TopologyFaultTests(Topology topology, ITestOutputHelper outp
         var ready = Stopwatch.GetTimestamp();
         var served = await load.WaitForSuccessesAsync(Clients, ready, TimeSpan.FromSeconds(60));
         return Stopwatch.GetElapsedTime(fault, Math.Max(ready, served));
+    }
+
+    /// <summary>GET /orders (the read model, in PostgreSQL) every 200 ms through the proxy, recording each answer.</summary>
+    private static async Task ListOrdersUntilCancelledAsync(HttpClient client, (string Token, string OrganizationId) tenant, List<LoadAttempt> answers, CancellationToken cancellation)
+    {
+        var (token, organizationId) = tenant;
+        while (!cancellation.IsCancellationRequested)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/orgs/{organizationId}/orders");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            LoadAttempt answer;
+            try
+            {
+                using var response = await client.SendAsync(request, CancellationToken.None);
+                answer = new LoadAttempt("list", started, Stopwatch.GetTimestamp(), (int)response.StatusCode, response.Headers.RetryAfter is not null,
+                    response.IsSuccessStatusCode ? null : await response.Content.ReadAsStringAsync(CancellationToken.None));
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                answer = new LoadAttempt("list", started, Stopwatch.GetTimestamp(), 0, false, ex.Message);
+            }
+            answers.Add(answer);
+            try
+            {
+                await Task.Delay(200, cancellation);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
     }
 
     private void Report(ProxyOrderLoad load, string fault, long faultAt)

@@ -1,6 +1,8 @@
 using Granary.Persistence;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Hosting;
+using Orleans.Serialization;
 using StackExchange.Redis;
 
 namespace Granary.Hosting;
@@ -45,6 +47,9 @@ internal static class ProviderComposition
                 break;
             case ReminderProviderKind.Redis:
                 silo.UseRedisReminderService(options => options.ConfigurationOptions = ConfigurationOptions.Parse(profile.RemindersRedisConfiguration));
+                // A reminder registered on another silo's grain can fail with Redis's connection errors; Orleans carries
+                // them between silos only for namespaces it is told of, so the API can still answer 503, not 500.
+                silo.Services.Configure<ExceptionSerializationOptions>(options => options.SupportedNamespacePrefixes.Add("StackExchange.Redis"));
                 break;
         }
 

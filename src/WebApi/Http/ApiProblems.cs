@@ -75,7 +75,7 @@ internal static class ApiProblems
             // Orleans reports a grain call past its ResponseTimeout as a plain TimeoutException.
             TimeoutException => (503, "The request took too long; retry it.", null, null),
             OrleansMessageRejectionException => (503, "The service is moving work between servers; retry it.", null, null),
-            _ when DatabaseUnavailable(exception) => (503, "The database is unavailable; retry it.", null, null),
+            _ when DatabaseUnavailable(exception) => (503, "A store the service needs (database or Redis) is unavailable; retry it.", null, null),
             _ => (500, "An unexpected error occurred.", null, null),
         };
 
@@ -85,18 +85,36 @@ internal static class ApiProblems
         /// <summary>Seconds before retrying while the database is away (a restart or fail-over takes seconds).</summary>
         private const string DatabaseRetryAfter = "5";
 
-        /// <summary>Whether a connection failure or a server shutting down (Npgsql's transient errors) caused the failure.</summary>
+        /// <summary>Whether a connection failure or a server shutting down (Npgsql's transient errors, Redis unreachable) caused the failure.</summary>
         private static bool DatabaseUnavailable(Exception? exception)
         {
             for (var depth = 0; exception is not null && depth < 10; exception = exception.InnerException, depth++)
             {
-                if (exception is DbException { IsTransient: true } || IsTransientFromAnotherSilo(exception))
+                if (exception is DbException { IsTransient: true } || IsTransientFromAnotherSilo(exception) || IsRedisUnreachable(exception))
                 {
                     return true;
                 }
             }
             return false;
         }
+
+        /// <summary>
+        /// Redis (membership, reminders) not reachable or not answering in time: StackExchange.Redis's connection errors,
+        /// as they are or as Orleans's Redis reminder table reports them (a RedisRemindersException whose message starts
+        /// with the original exception's type; it keeps no inner exception).
+        /// </summary>
+        private static bool IsRedisUnreachable(Exception exception) =>
+            exception.GetType().FullName switch
+            {
+                RedisConnectionError or RedisTimeoutError => true,
+                "Orleans.Reminders.Redis.RedisRemindersException" =>
+                    exception.Message.StartsWith(RedisConnectionError, StringComparison.Ordinal) || exception.Message.StartsWith(RedisTimeoutError, StringComparison.Ordinal),
+                _ => false,
+            };
+
+        private const string RedisConnectionError = "StackExchange.Redis.RedisConnectionException";
+
+        private const string RedisTimeoutError = "StackExchange.Redis.RedisTimeoutException";
 
         /// <summary>
         /// A PostgreSQL error raised on another silo arrives with its message, inner exception and Data but not its

@@ -39,6 +39,8 @@ public sealed class ApiProblemsTests
     [InlineData("database-unreachable")]
     [InlineData("database-shutting-down")]
     [InlineData("database-shutting-down-on-another-silo")]
+    [InlineData("redis-unreachable")]
+    [InlineData("redis-reminders-unreachable")]
     public async Task DatabaseAway_Is503WithRetryAfter_NeverA500(string failure)
     {
         await using var app = await StartAsync();
@@ -46,7 +48,7 @@ public sealed class ApiProblemsTests
         var response = await app.GetTestClient().GetAsync("/fail/" + failure);
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
-        Assert.Equal("The database is unavailable; retry it.", problem.GetProperty("title").GetString());
+        Assert.Equal("A store the service needs (database or Redis) is unavailable; retry it.", problem.GetProperty("title").GetString());
         Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
     }
 
@@ -94,6 +96,12 @@ public sealed class ApiProblemsTests
             "database-shutting-down" => new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown),
             "database-shutting-down-on-another-silo" => ThroughOrleansSerializer(new OrleansException("Error from storage provider order during ReadStateAsync for grain order/…",
                 new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown))),
+            // As a reminder registration fails while Redis restarts.
+            "redis-unreachable" => new OrleansException("Error registering reminder retry",
+                new StackExchange.Redis.RedisConnectionException(StackExchange.Redis.ConnectionFailureType.UnableToConnect, StackExchange.Redis.CommandFlags.None, "No connection is active/available to service this operation", null, StackExchange.Redis.CommandStatus.Unknown)),
+            // As Orleans's Redis reminder table reports it: the original exception's type and message, no inner exception.
+            "redis-reminders-unreachable" => new Orleans.Reminders.Redis.RedisRemindersException(
+                "StackExchange.Redis.RedisConnectionException: No connection is active/available to service this operation: EVAL"),
             "database-unique-violation" => new PostgresException("duplicate key value violates unique constraint", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation),
             _ => new InvalidOperationException("Something internal."),
         });
