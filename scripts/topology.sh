@@ -7,6 +7,7 @@
 #   scripts/topology.sh down
 #   scripts/topology.sh status
 #   scripts/topology.sh stop COMPONENT      (redis | postgres | silo-1..silo-3 | proxy)
+#   scripts/topology.sh kill silo-K         (SIGKILL, as `docker kill`)
 #
 # up       creates what is missing and starts what is not running, then waits until it answers:
 #          the bridge (the host gets .1 on it, so it reaches every component), the namespaces
@@ -20,6 +21,11 @@
 # status   each component's namespace, address, pid and answer; non-zero unless all are up.
 # stop C   stops one component gracefully (a silo gets SIGTERM and leaves the cluster, Redis saves
 #          its AOF, PostgreSQL shuts down fast); `up` starts it again.
+# kill S   SIGKILL to silo S (no chance to leave the cluster); `up` starts it again.
+#
+# Silos run under scripts/restart-policy.sh, compose's `restart: unless-stopped`: a silo that exits on
+# its own (a crash, or the stop it orders itself when Redis lost the membership table) is started again;
+# `stop`, `kill` and `down` end its supervisor first, as compose doesn't restart what an operator stopped.
 #
 # Addresses (NET = ${GRANARY_TOPOLOGY_NET:-172.30.10}, compose's subnet, so the proxy keeps compose's
 # fixed address): host NET.1, redis NET.2:6379, postgres NET.3:5432, proxy NET.10:8080 (the silos'
@@ -33,7 +39,7 @@
 #   auth-key                     the key signing access tokens (shared by the silos)
 #   redis/                       redis.conf, appendonly files, redis.pid, redis.log
 #   postgres/                    data/, socket/, postgres.log, initdb.log
-#   silo-K/                      silo.pid, silo.log (+ silo.log.1 of the previous run)
+#   silo-K/                      silo.pid, supervisor.pid, silo.log (+ silo.log.1 of the previous `up`)
 #   proxy/                       nginx.conf, granary.conf (from deploy/nginx.conf), nginx.pid, logs
 #   build.log                    output of the last dotnet build
 #
@@ -66,13 +72,14 @@ die() {
 
 usage() {
     cat >&2 <<EOF
-usage: $PROG up [--no-build] | down | status | stop COMPONENT
+usage: $PROG up [--no-build] | down | status | stop COMPONENT | kill SILO
 
   up          create the bridge and namespaces and start what is not running
               (redis, postgres, silo-1..silo-$SILOS, proxy); --no-build skips 'dotnet build'
   down        stop everything, delete namespaces, veths, bridge and the directory
   status      show every component; non-zero unless all answer
   stop C      stop one component (${COMPONENTS[*]}); 'up' starts it again
+  kill S      SIGKILL silo S (silo-1..silo-$SILOS); 'up' starts it again
 
   directory \${GRANARY_TOPOLOGY_DIR:-/tmp/granary-topology}, subnet \${GRANARY_TOPOLOGY_NET:-172.30.10}.0/24
 EOF
@@ -84,11 +91,11 @@ TARGET=""
 BUILD=1
 while (($# > 0)); do
     case "$1" in
-        up | down | status | stop)
+        up | down | status | stop | kill)
             [[ -z "$COMMAND" ]] || die "only one command allowed (got '$COMMAND' and '$1')"
             COMMAND="$1"
-            if [[ "$1" == stop ]]; then
-                (($# >= 2)) || die "stop needs a component: ${COMPONENTS[*]}"
+            if [[ "$1" == stop || "$1" == kill ]]; then
+                (($# >= 2)) || die "$1 needs a component: ${COMPONENTS[*]}"
                 TARGET="$2"
                 shift
             fi
@@ -111,6 +118,9 @@ if [[ -z "$COMMAND" ]]; then
 fi
 if [[ -n "$TARGET" && " ${COMPONENTS[*]} " != *" $TARGET "* ]]; then
     die "unknown component '$TARGET'; one of: ${COMPONENTS[*]}"
+fi
+if [[ "$COMMAND" == kill && "$TARGET" != silo-* ]]; then
+    die "kill takes a silo (silo-1..silo-$SILOS), not '$TARGET'"
 fi
 
 DIR="$(realpath -m -- "${GRANARY_TOPOLOGY_DIR:-/tmp/granary-topology}")"
@@ -175,6 +185,7 @@ live_pid() {
 }
 
 silo_pid() { live_pid "$(silo_dir "$1")/silo.pid" "Granary.Silo.dll"; }
+supervisor_pid() { live_pid "$(silo_dir "$1")/supervisor.pid" "restart-policy.sh"; }
 redis_pid() { live_pid "$REDIS_DIR/redis.pid" "redis-server"; }
 nginx_pid() { live_pid "$PROXY_DIR/nginx.pid" "nginx"; }
 # The postmaster's pid: the first line of postmaster.pid.
@@ -374,7 +385,7 @@ start_silo() {
     pidfile="$dir/silo.pid"
     mkdir -p -- "$dir"
     [[ -f "$dir/silo.log" ]] && mv -f -- "$dir/silo.log" "$dir/silo.log.1"
-    rm -f -- "$pidfile"
+    rm -f -- "$pidfile" "$dir/supervisor.pid"
     # docker-compose.yml's environment of service "silo", the Dockerfile's ENV and the entrypoint's advertised
     # address. Not set: Granary__Email__* (no Mailpit here: email jobs are dead-lettered as "SMTP is not
     # configured") and the dashboard (closed, as compose leaves it by default). The silo's name is compose's
@@ -399,9 +410,11 @@ start_silo() {
         "DOTNET_CLI_TELEMETRY_OPTOUT=1"
     )
     log "silo-$k: starting on $(address "silo-$k") (log $dir/silo.log) ..."
-    # setsid -f: its own session; the launcher shell writes its pid, then execs dotnet.
+    # setsid -f: its own session; the launcher shell writes its pid, then execs the restart policy, which runs
+    # dotnet and writes the silo's pid on every start.
     # shellcheck disable=SC2016 # $$, $1 and $@ expand in the launcher shell
-    (cd "$dir" && in_ns "silo-$k" setsid -f bash -c 'printf "%s\n" "$$" >"$1"; shift; exec "$@"' silo-launcher "$pidfile" \
+    (cd "$dir" && in_ns "silo-$k" setsid -f bash -c 'printf "%s\n" "$$" >"$1"; shift; exec "$@"' silo-launcher "$dir/supervisor.pid" \
+        "$ROOT/scripts/restart-policy.sh" "$pidfile" \
         env "${environment[@]}" dotnet "$SILO_DLL" --contentRoot "$(dirname -- "$SILO_DLL")" \
         </dev/null >>"$dir/silo.log" 2>&1 9>&-)
     local deadline=$((SECONDS + 10))
@@ -450,11 +463,20 @@ wait_gone() {
     done
 }
 
+# Ends silo $1's restart policy, so what is stopped next stays stopped.
+end_supervisor() {
+    local pid
+    pid="$(supervisor_pid "$1")" || return 0
+    kill -KILL "$pid" 2>/dev/null || true
+    rm -f -- "$(silo_dir "$1")/supervisor.pid"
+}
+
 # SIGTERM to every silo in $@ at once (each leaves the cluster), then waits for each; SIGKILL after STOP_TIMEOUT.
 stop_silos() {
     local k pid start=$SECONDS
     local -A pids=()
     for k in "$@"; do
+        end_supervisor "$k"
         pid="$(silo_pid "$k")" || continue
         pids[$k]="$pid"
         log "silo-$k: stopping (SIGTERM to pid ${pids[$k]}) ..."
@@ -536,7 +558,8 @@ cmd_up() {
     start_redis
     start_postgres
     ensure_auth_key
-    for k in $(seq 1 "$SILOS"); do silo_pid "$k" >/dev/null || to_start+=("$k"); done
+    # A silo between two runs of its restart policy is not started twice.
+    for k in $(seq 1 "$SILOS"); do silo_pid "$k" >/dev/null || supervisor_pid "$k" >/dev/null || to_start+=("$k"); done
     if ((${#to_start[@]} > 0)); then
         build_silo
         for k in "${to_start[@]}"; do start_silo "$k"; done
@@ -556,6 +579,19 @@ cmd_stop() {
         proxy) stop_proxy ;;
         silo-*) stop_silos "${TARGET#silo-}" ;;
     esac
+}
+
+# SIGKILL, as `docker kill`: the silo gets no chance to leave the cluster, and its restart policy ends first.
+cmd_kill() {
+    [[ -d "$DIR" ]] || die "no topology in $DIR"
+    lock_dir
+    local k="${TARGET#silo-}" pid
+    end_supervisor "$k"
+    pid="$(silo_pid "$k")" || die "$TARGET is not running"
+    log "$TARGET: SIGKILL to pid $pid"
+    kill -KILL "$pid" 2>/dev/null || true
+    wait_gone "$pid" 10 "$TARGET"
+    rm -f -- "$(silo_dir "$k")/silo.pid"
 }
 
 cmd_down() {
@@ -616,4 +652,5 @@ case "$COMMAND" in
     down) cmd_down ;;
     status) cmd_status ;;
     stop) cmd_stop ;;
+    kill) cmd_kill ;;
 esac

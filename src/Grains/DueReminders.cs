@@ -20,6 +20,20 @@ public static class DueReminders
     public static TimeSpan MinimumPeriod(this Grain grain) =>
         grain.GrainContext.ActivationServices.GetRequiredService<IOptions<ReminderOptions>>().Value.MinimumReminderPeriod;
 
+    /// <summary>
+    /// Registers <paramref name="name"/> due at <paramref name="dueAt"/> (at once when that has passed) unless the reminder
+    /// table holds it already; 1 when it was missing and is registered now, else 0 (see <c>IRestoresReminders</c>).
+    /// </summary>
+    public static async Task<int> RestoreDueReminder(this Grain grain, string name, DateTimeOffset dueAt, TimeProvider time)
+    {
+        if (await grain.GetReminder(name) is not null)
+        {
+            return 0;
+        }
+        await grain.RegisterDueReminder(name, dueAt - time.GetUtcNow());
+        return 1;
+    }
+
     /// <summary>Removes the reminder named <paramref name="name"/> when it exists.</summary>
     public static async Task UnregisterReminder(this Grain grain, string name)
     {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Granary.ReadModel;
 
 /// <summary>
-/// Registers the read model: its writer (for grains), the lists and the clean-up sweep's queries. The first
+/// Registers the read model: its writer (for grains), the lists, the clean-up sweep's queries and the reminder restore's. The first
 /// registration wins, so a host registers its database before the domain's fallback (none) applies.
 /// </summary>
 public static class ReadModelServices
@@ -22,6 +22,7 @@ public static class ReadModelServices
         services.TryAddSingleton<IReadModelWriter, ReadModelWriter>();
         services.TryAddSingleton<IListQueries, ListQueries>();
         services.TryAddSingleton<IExpiredRecords, ExpiredRecordQueries>();
+        services.TryAddSingleton<IDueWorkRecords, DueWorkQueries>();
         return services;
     }
 }

@@ -89,6 +89,53 @@ public sealed class TopologyFaultTests(Topology topology, ITestOutputHelper outp
     });
 
     [Fact]
+    public Task RedisDataLost_EverySiloRejoinsOneFreshCluster_ServingAgainUnattendedWithinThirtySeconds() => RunAsync(async (client, load) =>
+    {
+        var before = Enumerable.Range(1, 3).Select(Topology.SiloPid).ToArray();
+        // Orders acknowledged so far are pending: each has its auto-cancel reminder, which FLUSHALL takes away.
+        var pendingBefore = load.Acknowledged.Values.ToList();
+        var flushed = Stopwatch.GetTimestamp();
+        await topology.FlushRedisAsync();
+        var serving = await WaitServingAsync(client, load, flushed);
+        var views = await Topology.ActiveSilosSeenAsync(client);
+        var after = Enumerable.Range(1, 3).Select(Topology.SiloPid).ToArray();
+        var (restored, missing) = await WaitRemindersRestoredAsync(load.OrganizationId, pendingBefore, flushed);
+        await load.StopAsync();
+        Report(load, "Redis FLUSHALL", flushed);
+        output.WriteLine($"Redis FLUSHALL: serving again {Seconds(serving)} s after it; silo pids {string.Join(",", before)} -> {string.Join(",", after)}; " +
+            $"active silos in each silo's view: {string.Join(", ", views.Select(v => v?.ToString(CultureInfo.InvariantCulture) ?? "not ready"))}; " +
+            $"auto-cancel reminders of the {pendingBefore.Count} orders pending at the flush back after {Seconds(restored)} s ({missing.Count} missing)");
+
+        Assert.True(serving <= TimeSpan.FromSeconds(30), $"The cluster served again only {Seconds(serving)} s after FLUSHALL; the limit is 30 s.");
+        // Every silo noticed the table had lost it and was started again into the fresh table by its restart policy...
+        Assert.All(Enumerable.Range(0, 3), i => Assert.NotEqual(before[i], after[i]));
+        // ...and they formed one cluster, not a new one beside the old.
+        Assert.All(views, view => Assert.Equal(3, view));
+        // The reminders went with the data; the silos rebuilt them from PostgreSQL.
+        Assert.True(missing.Count == 0, $"{missing.Count} of {pendingBefore.Count} pending orders have no auto-cancel reminder 60 s after FLUSHALL, e.g. {string.Join(", ", missing.Take(5))}");
+    });
+
+    /// <summary>
+    /// Waits (60 s at most) until Redis's reminder table holds the auto-cancel reminder of each order in
+    /// <paramref name="orderIds"/>; returns the time since <paramref name="fault"/> and the orders still without one.
+    /// </summary>
+    private async Task<(TimeSpan Restored, List<string> Missing)> WaitRemindersRestoredAsync(string organizationId, List<string> orderIds, long fault)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(60 * Stopwatch.Frequency);
+        while (true)
+        {
+            var rows = await topology.ReminderRowsAsync();
+            var missing = orderIds.Where(id => !rows.Any(row =>
+                row.Contains($"order/{organizationId}/{id}", StringComparison.Ordinal) && row.Contains("auto-cancel", StringComparison.Ordinal))).ToList();
+            if (missing.Count == 0 || Stopwatch.GetTimestamp() > deadline)
+            {
+                return (Stopwatch.GetElapsedTime(fault), missing);
+            }
+            await Task.Delay(500);
+        }
+    }
+
+    [Fact]
     public Task PostgresAwayForTenSeconds_DatabaseRequestsAnswer503WithRetryAfter_RecoveryUnattended() => RunAsync(async (client, load) =>
     {
         var lists = new List<LoadAttempt>();

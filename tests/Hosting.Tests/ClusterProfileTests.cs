@@ -44,6 +44,34 @@ public sealed class ClusterProfileTests(ScratchDatabase database) : IClassFixtur
         }
     }
 
+    [Fact]
+    public async Task MembershipTableLost_ActiveSiloHandsItselfToTheFatalErrorHandler_WithinSeconds()
+    {
+        await using var a = await SiloHost.StartAsync(_root.Path, Settings("silo-a"));
+        await WaitForActiveSilosAsync(a, 1);
+        var address = a.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToString();
+        await Task.Delay(MembershipLossWatchdogInterval * 2);
+        Assert.DoesNotContain(TestFatalErrorHandler.Errors, error => error.Contains(address, StringComparison.Ordinal));
+
+        // What FLUSHALL does to this cluster, without touching the other tests' keys.
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(TestServices.Redis);
+        var table = $"{_serviceId}/members/{_clusterId}";
+        Assert.True(await redis.GetDatabase().KeyDeleteAsync(table));
+
+        var error = await Poll.UntilAsync(
+            () => Task.FromResult(TestFatalErrorHandler.Errors.FirstOrDefault(e => e.Contains(address, StringComparison.Ordinal))),
+            e => e is not null,
+            TimeSpan.FromSeconds(15),
+            $"a fatal error from {address} after its membership row vanished");
+        Assert.Contains("membership table no longer holds this silo", error);
+
+        // The test's handler only records, so the silo still runs: give its stop a table to write its last status in, as a
+        // fresh silo's start would create, or the stop retries for minutes.
+        await redis.GetDatabase().HashSetAsync(table, "Version", "0");
+    }
+
+    private static readonly TimeSpan MembershipLossWatchdogInterval = TimeSpan.FromSeconds(2);
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()

@@ -2,14 +2,17 @@ using Granary.Grains.Emails;
 using Granary.Grains.Inventory;
 using Granary.Grains.Jobs;
 using Granary.Grains.Orders;
+using Granary.Grains.Scheduling;
 using Granary.Grains.Webhooks;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 
 namespace Granary.ReadModel.Tests;
 
 /// <summary>
 /// What the read model promises, on every database it runs on: rows only move to a higher revision, lists come in
 /// their documented order with cursors that neither skip nor repeat, filters select exactly, and the clean-up sweep
-/// finds exactly the expired records.
+/// finds exactly the expired records, and the reminder restore exactly the unfinished work.
 /// </summary>
 public abstract class ReadModelContractTests(DatabaseFixture fixture)
 {
@@ -148,6 +151,56 @@ public abstract class ReadModelContractTests(DatabaseFixture fixture)
         await _writer.DeleteRefreshFamilyAsync($"{_org}-f2", revision: 1);
         var left = (await expired.RefreshTokenFamilyKeysAsync(T0.AddDays(1), afterKey: _org, limit: 10, default)).Where(k => k.StartsWith(_org, StringComparison.Ordinal));
         Assert.Equal([$"{_org}-f1"], left);
+    }
+
+    [Fact]
+    public async Task DueWork_ListsUnfinishedWorkOnly_InKeyOrder_PageByPage()
+    {
+        var due = new DueWorkQueries(fixture.Database, Options.Create(new ClusterOptions { ServiceId = "service-a" }));
+        await _writer.WriteOrderAsync(Order("o3", T0), 1);
+        await _writer.WriteOrderAsync(Order("o1", T0) with { Status = OrderStatus.Confirmed }, 1);
+        await _writer.WriteOrderAsync(Order("o2", T0), 1);
+        await _writer.WriteDeliveryAsync(Delivery("d1", "ep1", JobStatus.Retrying, T0), 1);
+        await _writer.WriteDeliveryAsync(Delivery("d2", "ep1", JobStatus.Dead, T0), 1);
+        await _writer.WriteDeliveryAsync(Delivery("d3", "ep1", JobStatus.Pending, T0), 1);
+        await _writer.WriteEmailJobAsync(Email("e1", JobStatus.Succeeded, T0), 1);
+        await _writer.WriteEmailJobAsync(Email("e2", JobStatus.Retrying, T0), 1);
+        // Grain storage rows: users of this service and of another one sharing the database, and another state.
+        await StoredStateAsync("service-a", "user", $"{_org}-u2");
+        await StoredStateAsync("service-a", "user", $"{_org}-u1");
+        await StoredStateAsync("service-b", "user", $"{_org}-u3");
+        await StoredStateAsync("service-a", "webhooks", $"{_org}-w");
+
+        Assert.Equal([$"{_org}/o2", $"{_org}/o3"], await AllKeysAsync(due, DueWorkKind.PendingOrders));
+        Assert.Equal([$"{_org}/d1", $"{_org}/d3"], await AllKeysAsync(due, DueWorkKind.UnfinishedWebhookDeliveries));
+        Assert.Equal([$"{_org}/e2"], await AllKeysAsync(due, DueWorkKind.UnfinishedEmailJobs));
+        Assert.Equal([$"{_org}-u1", $"{_org}-u2"], await AllKeysAsync(due, DueWorkKind.Users));
+        Assert.Equal([$"{_org}-w"], await AllKeysAsync(due, DueWorkKind.WebhookEndpoints));
+        Assert.Empty(await AllKeysAsync(due, DueWorkKind.DailySummaries));
+    }
+
+    /// <summary>Every key of <paramref name="kind"/> in this test's organization, one per page, so the cursor is exercised.</summary>
+    private async Task<List<string>> AllKeysAsync(DueWorkQueries due, DueWorkKind kind)
+    {
+        var keys = new List<string>();
+        string? after = _org;
+        while ((await due.KeysAsync(kind, after, limit: 1, default)) is [var key] && key.StartsWith(_org, StringComparison.Ordinal))
+        {
+            keys.Add(key);
+            after = key;
+        }
+        return keys;
+    }
+
+    private async Task StoredStateAsync(string serviceId, string stateName, string key)
+    {
+        await using var connection = await fixture.Database.OpenAsync(default);
+        await using var insert = SqlCommands.Create(connection, """
+            INSERT INTO granary_grain_storage
+                (service_id, state_name_hash, state_name, grain_id_hash, grain_id_n0, grain_id_n1, grain_id_string, payload, version, modified_at)
+            VALUES (@service, 0, @state, 0, 0, 0, @key, NULL, 1, CURRENT_TIMESTAMP)
+            """).Text("@service", serviceId).Text("@state", stateName).Text("@key", key);
+        await insert.ExecuteNonQueryAsync();
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Granary.Grains.Jobs;
+using Granary.Grains.Scheduling;
 
 namespace Granary.Grains.Emails;
 
@@ -7,7 +8,7 @@ namespace Granary.Grains.Emails;
 /// <see cref="IEmailSenderGrain"/>, retries on the email schedule with a due reminder, dead after the last attempt.
 /// </summary>
 [Alias("granary.IEmailJobGrain")]
-public interface IEmailJobGrain : IGrainWithStringKey
+public interface IEmailJobGrain : IGrainWithStringKey, IRestoresReminders
 {
     /// <summary>Records the email and makes the first attempt; idempotent per job id (a second call sends nothing).</summary>
     Task<EmailJobInfo> Enqueue(EmailRequest request);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Granary.Grains.Scheduling;
 
 namespace Granary.Grains.Orders;
 
@@ -10,7 +11,7 @@ namespace Granary.Grains.Orders;
 /// email, no subscribed webhook endpoint).
 /// </summary>
 [Alias("granary.IOrderGrain")]
-public interface IOrderGrain : IGrainWithStringKey
+public interface IOrderGrain : IGrainWithStringKey, IRestoresReminders
 {
     /// <summary>
     /// Creates the order (pending) and schedules its auto-cancel, remembering <paramref name="requestHash"/>. When the

@@ -8,7 +8,7 @@ namespace Granary.Grains.Scheduling;
 /// day's figures to every owner, at most once per local day, then schedules the next day.
 /// </summary>
 [Alias("granary.IDailySummaryGrain")]
-public interface IDailySummaryGrain : IGrainWithStringKey
+public interface IDailySummaryGrain : IGrainWithStringKey, IRestoresReminders
 {
     /// <summary>
     /// (Re)schedules the reminder for <paramref name="settings"/>, or removes it when the summary is off. Idempotent.

@@ -1,8 +1,10 @@
+using Granary.Grains.Scheduling;
+
 namespace Granary.Grains.Users;
 
 /// <summary>One user account, keyed by the user id (a Guid in "N" format).</summary>
 [Alias("granary.IUserGrain")]
-public interface IUserGrain : IGrainWithStringKey
+public interface IUserGrain : IGrainWithStringKey, IRestoresReminders
 {
     /// <summary>Creates the account; false when it already exists.</summary>
     Task<bool> Create(NewUser user);

@@ -1,4 +1,5 @@
 using Granary.Grains.Jobs;
+using Granary.Grains.Scheduling;
 
 namespace Granary.Grains.Webhooks;
 
@@ -9,7 +10,7 @@ namespace Granary.Grains.Webhooks;
 /// then keeps a reminder due at each retry on the organization's schedule; dead after the last.
 /// </summary>
 [Alias("granary.IWebhookDeliveryGrain")]
-public interface IWebhookDeliveryGrain : IGrainWithStringKey
+public interface IWebhookDeliveryGrain : IGrainWithStringKey, IRestoresReminders
 {
     /// <summary>
     /// Records the delivery and makes its first attempt; returns once the outcome (or the retry it schedules) is

@@ -1,3 +1,5 @@
+using Granary.Grains.Scheduling;
+
 namespace Granary.Grains.Webhooks;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Granary.Grains.Webhooks;
 /// WebhookOptions.DisableAfter disables it and emails the organization's owners).
 /// </summary>
 [Alias("granary.IWebhookEndpointsGrain")]
-public interface IWebhookEndpointsGrain : IGrainWithStringKey
+public interface IWebhookEndpointsGrain : IGrainWithStringKey, IRestoresReminders
 {
     /// <summary>Creates an endpoint (enabled unless the request says otherwise); throws <see cref="WebhookEndpointLimitException"/> past the per-organization limit.</summary>
     Task<WebhookEndpointInfo> Create(NewWebhookEndpoint endpoint);

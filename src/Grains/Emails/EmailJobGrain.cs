@@ -94,6 +94,11 @@ public sealed class EmailJobGrain(
         return await Attempt(state.Status == JobStatus.Dead ? state with { ScheduleAttemptCount = 0 } : state);
     }
 
+    public Task<int> RestoreReminders() =>
+        job.State.Created && job.State.Rendered && job.State.Status is JobStatus.Retrying or JobStatus.Pending
+            ? this.RestoreDueReminder(RetryReminder, job.State.NextAttemptAt ?? time.GetUtcNow(), time)
+            : Task.FromResult(0);
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != RetryReminder)

@@ -156,6 +156,28 @@ public sealed class OrderGrain(
         }
     }
 
+    public async Task<int> RestoreReminders()
+    {
+        var state = order.State;
+        if (!state.Created)
+        {
+            return 0;
+        }
+        var restored = 0;
+        if (state.Status == OrderStatus.Pending && await this.GetReminder(AutoCancelReminder) is null)
+        {
+            var settings = (await GrainFactory.GetGrain<IOrganizationGrain>(state.OrganizationId).Get())?.Settings;
+            var dueAt = state.CreatedAt + TimeSpan.FromMinutes(settings?.AutoCancelMinutes ?? DefaultAutoCancelMinutes);
+            restored += await this.RestoreDueReminder(AutoCancelReminder, dueAt, time);
+        }
+        if (state.PendingEvents.Count > 0 && await this.GetReminder(OutboxReminder) is null)
+        {
+            await RegisterOutboxReminder();
+            restored++;
+        }
+        return restored;
+    }
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName == OutboxReminder)
@@ -242,10 +264,7 @@ public sealed class OrderGrain(
         if (recorded && !_outboxReminderRegistered)
         {
             // Before the write: stored events without their reminder could wait for ever if the hand-over below is lost.
-            // Orleans refuses reminder periods under its floor: a shorter OutboxRetry runs at the floor.
-            var retry = TimeSpan.FromTicks(Math.Max(events.Value.OutboxRetry.Ticks, this.MinimumPeriod().Ticks));
-            await this.RegisterOrUpdateReminder(OutboxReminder, retry, retry);
-            _outboxReminderRegistered = true;
+            await RegisterOutboxReminder();
         }
         order.State = next with { Revision = next.Revision + 1, PendingEvents = recorded ? [.. next.PendingEvents, change] : next.PendingEvents };
         await order.WriteStateAsync();
@@ -266,6 +285,14 @@ public sealed class OrderGrain(
         }
         await WriteRowAsync(() => views.WriteOrderAsync(snapshot, order.State.Revision));
         return snapshot;
+    }
+
+    /// <summary>The outbox hand-over's periodic reminder; Orleans refuses periods under its floor, so a shorter OutboxRetry runs at the floor.</summary>
+    private async Task RegisterOutboxReminder()
+    {
+        var retry = TimeSpan.FromTicks(Math.Max(events.Value.OutboxRetry.Ticks, this.MinimumPeriod().Ticks));
+        await this.RegisterOrUpdateReminder(OutboxReminder, retry, retry);
+        _outboxReminderRegistered = true;
     }
 
     /// <summary>

@@ -43,6 +43,10 @@ public sealed class DailySummaryGrain(
     public async Task<DailySummarySchedule> Get() =>
         new(await this.GetReminder(ReminderName) is null ? null : summary.State.NextRunAt, summary.State.LastSentDate);
 
+    /// <summary>The tick at the stored next run (at once when it has passed: the tick sends only what wasn't sent).</summary>
+    public Task<int> RestoreReminders() =>
+        summary.State.NextRunAt is { } next ? this.RestoreDueReminder(ReminderName, next, time) : Task.FromResult(0);
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != ReminderName)

@@ -11,4 +11,10 @@ public sealed class JobsOptions
 
     /// <summary>Batches one sweep handles per kind of record at most; the rest waits for the next sweep.</summary>
     public int MaintenanceMaxBatches { get; set; } = 10;
+
+    /// <summary>
+    /// How often each silo checks that the maintenance reminder is still in the reminder table; when it is gone, the
+    /// table lost its rows and every grain's reminders are restored from stored state (<c>IMaintenanceGrain.Ensure</c>).
+    /// </summary>
+    public TimeSpan ReminderCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -18,6 +18,10 @@ internal sealed class JobsOptionsValidator(IOptions<ReminderOptions> reminders) 
         {
             failures.Add($"Granary:Jobs:MaintenanceBatchSize is {o.MaintenanceBatchSize} but must be 1-10000.");
         }
+        if (o.ReminderCheckInterval < TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"Granary:Jobs:ReminderCheckInterval is {o.ReminderCheckInterval} but must be at least 00:00:01.");
+        }
         if (o.MaintenanceMaxBatches < 1)
         {
             failures.Add($"Granary:Jobs:MaintenanceMaxBatches is {o.MaintenanceMaxBatches} but must be at least 1.");

@@ -8,11 +8,13 @@ namespace Granary.Grains.Scheduling;
 /// <summary>
 /// The periodic clean-up (one grain, keyed "global"): on every tick of its reminder it reads expired keys from
 /// <see cref="IExpiredRecords"/> in bounded batches and tells each grain to forget itself. A key that can't be
-/// forgotten now is logged and found again by the next sweep; nothing here needs state of its own.
+/// forgotten now is logged and found again by the next sweep; nothing here needs state of its own. Its reminder missing
+/// is how the cluster learns that the reminder table lost its rows (<see cref="Ensure"/>).
 /// </summary>
 [GrainType("maintenance")]
 public sealed class MaintenanceGrain(
     IExpiredRecords expired,
+    IDueWorkRecords dueWork,
     IOptions<JobsOptions> options,
     ILogger<MaintenanceGrain> logger,
     TimeProvider time) : Grain, IMaintenanceGrain, IRemindable
@@ -24,14 +26,24 @@ public sealed class MaintenanceGrain(
 
     private JobsOptions Options => options.Value;
 
-    public async Task Ensure()
+    public async Task<ReminderRestoreReport?> Ensure()
     {
-        // Every silo calls this at start: re-registering an existing reminder would push its next tick back each time.
-        // A changed interval is applied at the next tick, which carries the period it was registered with.
-        if (await this.GetReminder(ReminderName) is null)
+        // Every silo calls this: re-registering an existing reminder would push its next tick back each time. A changed
+        // interval is applied at the next tick, which carries the period it was registered with.
+        if (await this.GetReminder(ReminderName) is not null)
+        {
+            return null;
+        }
+        // The reminder table is new or lost its rows. This turn holds the grain until the restore ends: calls from other
+        // silos queue behind it and then find the reminder registered.
+        SchedulingLog.RestoreStarting(logger);
+        var report = await new ReminderRestore(dueWork, GrainFactory, Options.MaintenanceBatchSize, logger).RunAsync(CancellationToken.None);
+        SchedulingLog.RestoreDone(logger, report.Checked, report.Restored, report.Failed);
+        if (report.Failed == 0)
         {
             await this.RegisterOrUpdateReminder(ReminderName, Options.MaintenanceInterval, Options.MaintenanceInterval);
         }
+        return report;
     }
 
     public Task<MaintenanceReport> RunNow() => Sweep();

@@ -1,16 +1,19 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Granary.Grains.Scheduling;
 
 /// <summary>
 /// Schedules the maintenance sweep once the silo runs: after the host has started (the silo has started and, when
 /// clustered, joined — Orleans's silo hosted service) it calls <see cref="IMaintenanceGrain.Ensure"/> in the background,
-/// retrying with doubling delays a bounded number of times. Start-up never waits for it; every silo does it, and
-/// Ensure is idempotent, so one success anywhere is enough.
+/// retrying with doubling delays a bounded number of times, then again every <see cref="JobsOptions.ReminderCheckInterval"/>: a reminder
+/// table that loses its rows while the silos run (Redis FLUSHALL) is restored within that time. Start-up never waits for
+/// it; every silo does it, and Ensure is idempotent, so one success anywhere is enough.
 /// </summary>
 internal sealed class MaintenanceStartup(
     IGrainFactory grains,
+    IOptions<JobsOptions> options,
     IHostApplicationLifetime lifetime,
     ILogger<MaintenanceStartup> logger) : IHostedService, IDisposable
 {
@@ -23,7 +26,7 @@ internal sealed class MaintenanceStartup(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _started = lifetime.ApplicationStarted.Register(() => _run = Task.Run(() => EnsureAsync(_stopping.Token), CancellationToken.None));
+        _started = lifetime.ApplicationStarted.Register(() => _run = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None));
         return Task.CompletedTask;
     }
 
@@ -46,7 +49,39 @@ internal sealed class MaintenanceStartup(
     /// </summary>
     public void Dispose() => _started.Dispose();
 
-    private async Task EnsureAsync(CancellationToken stopping)
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        await EnsureAtStartAsync(stopping);
+        // Real time, as below.
+        var interval = options.Value.ReminderCheckInterval;
+        using var timer = new PeriodicTimer(interval);
+        while (await Tick(timer, stopping))
+        {
+            try
+            {
+                await grains.GetGrain<IMaintenanceGrain>(MaintenanceKey.Global).Ensure();
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !stopping.IsCancellationRequested)
+            {
+                SchedulingLog.CheckFailed(logger, exception, interval);
+            }
+        }
+    }
+
+    /// <summary>Waits for the next check; false once the silo stops.</summary>
+    private static async Task<bool> Tick(PeriodicTimer timer, CancellationToken stopping)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stopping);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async Task EnsureAtStartAsync(CancellationToken stopping)
     {
         var delay = FirstDelay;
         for (var attempt = 1; !stopping.IsCancellationRequested; attempt++)

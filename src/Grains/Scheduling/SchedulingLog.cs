@@ -22,6 +22,21 @@ internal static partial class SchedulingLog
     [LoggerMessage(6, LogLevel.Warning, "Scheduling the maintenance sweep failed (attempt {Attempt}); trying again in {Delay}")]
     public static partial void EnsureRetrying(ILogger logger, Exception exception, int attempt, TimeSpan delay);
 
-    [LoggerMessage(7, LogLevel.Error, "Scheduling the maintenance sweep failed {Attempts} times; it runs once another silo (or a restart) schedules it")]
+    [LoggerMessage(12, LogLevel.Warning, "Checking the maintenance reminder failed; trying again in {Interval}")]
+    public static partial void CheckFailed(ILogger logger, Exception exception, TimeSpan interval);
+
+    [LoggerMessage(8, LogLevel.Warning, "The maintenance reminder is missing: the reminder table is new or lost its rows; restoring every grain's reminders from stored state")]
+    public static partial void RestoreStarting(ILogger logger);
+
+    [LoggerMessage(9, LogLevel.Information, "Reminders of {Kind}: {Checked} grains asked, {Restored} reminders registered again, {Failed} grains could not be asked")]
+    public static partial void RemindersRestored(ILogger logger, DueWorkKind kind, int @checked, int restored, int failed);
+
+    [LoggerMessage(10, LogLevel.Warning, "Reminder restore done: {Checked} grains asked, {Restored} reminders registered again, {Failed} failed (a failed restore runs again at the next check)")]
+    public static partial void RestoreDone(ILogger logger, int @checked, int restored, int failed);
+
+    [LoggerMessage(11, LogLevel.Warning, "Could not restore the reminders of {Kind} {Key}; the restore runs again at the next check")]
+    public static partial void RestoreFailed(ILogger logger, Exception exception, DueWorkKind kind, string key);
+
+    [LoggerMessage(7, LogLevel.Error, "Scheduling the maintenance sweep failed {Attempts} times at start; the periodic check tries again")]
     public static partial void EnsureGivenUp(ILogger logger, Exception exception, int attempts);
 }

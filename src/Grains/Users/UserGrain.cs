@@ -48,12 +48,25 @@ public sealed class UserGrain([PersistentState("user")] IPersistentState<UserSta
         {
             // The email job's id is stable: a repeated tick (the enqueue failed, or the silo died before the
             // reminder was removed) finds the job and sends nothing twice.
-            var userId = this.GetPrimaryKeyString();
-            await GrainFactory.GetGrain<IEmailJobGrain>(EmailJobKey.For(AccountEmails, $"welcome-{userId}")).Enqueue(
+            await WelcomeJob().Enqueue(
                 new EmailRequest(AccountEmails, EmailTemplate.Welcome, user.State.Email!, new Dictionary<string, string> { ["name"] = user.State.Name }));
         }
         await this.UnregisterReminder(WelcomeReminder);
     }
+
+    /// <summary>The welcome reminder again when the account exists and its welcome email job was never created.</summary>
+    public async Task<int> RestoreReminders()
+    {
+        if (!Exists || await this.GetReminder(WelcomeReminder) is not null || await WelcomeJob().Get() is not null)
+        {
+            return 0;
+        }
+        await this.RegisterDueReminder(WelcomeReminder, TimeSpan.Zero);
+        return 1;
+    }
+
+    /// <summary>The welcome email's job: its id is stable, so a repeated tick finds it and sends nothing twice.</summary>
+    private IEmailJobGrain WelcomeJob() => GrainFactory.GetGrain<IEmailJobGrain>(EmailJobKey.For(AccountEmails, $"welcome-{this.GetPrimaryKeyString()}"));
 
     public async Task<bool> Create(NewUser command)
     {

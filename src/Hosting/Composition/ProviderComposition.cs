@@ -2,6 +2,7 @@ using Granary.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Hosting;
+using Orleans.Runtime;
 using Orleans.Serialization;
 using StackExchange.Redis;
 
@@ -27,6 +28,8 @@ internal static class ProviderComposition
                 break;
             case MembershipProviderKind.Redis:
                 silo.UseRedisClustering(options => options.ConfigurationOptions = ConfigurationOptions.Parse(profile.MembershipRedisConfiguration));
+                // Redis can lose the table (FLUSHALL, a restart without its AOF) and Orleans doesn't notice: see the watchdog.
+                silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, MembershipLossWatchdog>();
                 break;
         }
 

@@ -44,6 +44,9 @@ internal sealed class ProxyOrderLoad(HttpClient client, string accessToken, stri
     /// <summary>Order id by Idempotency-Key of every order answered 201.</summary>
     public IReadOnlyDictionary<string, string> Acknowledged => _acknowledged;
 
+    /// <summary>The organization the orders are created in.</summary>
+    public string OrganizationId => organizationId;
+
     /// <summary>Orders that ended without a 201: the answer that ended them, or the last failure when retrying ran out.</summary>
     public IReadOnlyCollection<string> FailedOrders => _failedOrders;
 

@@ -51,13 +51,49 @@ public sealed class Topology : IAsyncLifetime
     /// <summary>Stops one component gracefully: <c>silo-2</c>, <c>redis</c>, <c>postgres</c>.</summary>
     public Task StopAsync(string component) => RunAsync("stop", component);
 
-    /// <summary>SIGKILL to silo <paramref name="k"/>; returns once it is gone.</summary>
-    public async Task KillSiloAsync(int k)
+    /// <summary>SIGKILL to silo <paramref name="k"/> as <c>docker kill</c> does (its restart policy ends first); returns once it is gone.</summary>
+    public Task KillSiloAsync(int k) => RunAsync("kill", $"silo-{k}");
+
+    /// <summary>FLUSHALL on the topology's Redis: Orleans's membership table and every reminder are gone.</summary>
+    public async Task FlushRedisAsync()
     {
-        using var silo = Process.GetProcessById(int.Parse(File.ReadAllText($"{Directory}/silo-{k}/silo.pid").Trim(), System.Globalization.CultureInfo.InvariantCulture));
-        silo.Kill();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await silo.WaitForExitAsync(timeout.Token);
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"{Redis},allowAdmin=true");
+        await redis.GetServers().Single().FlushAllDatabasesAsync();
+    }
+
+    /// <summary>Every row of Orleans's reminder table in the topology's Redis (service "granary"), as stored.</summary>
+    public async Task<IReadOnlyList<string>> ReminderRowsAsync()
+    {
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Redis);
+        var rows = await redis.GetDatabase().SortedSetRangeByRankAsync("granary/reminders");
+        return [.. rows.Select(row => row.ToString())];
+    }
+
+    /// <summary>The pid of silo <paramref name="k"/>'s current process (its restart policy writes it on every start).</summary>
+    public static int SiloPid(int k) => int.Parse(File.ReadAllText($"{Directory}/silo-{k}/silo.pid").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>How many active silos each silo's own view holds (from its /health/ready), or null for a silo not ready.</summary>
+    public static async Task<int?[]> ActiveSilosSeenAsync(HttpClient client)
+    {
+        var seen = new int?[3];
+        for (var k = 1; k <= 3; k++)
+        {
+            try
+            {
+                using var response = await client.GetAsync(new Uri(Silo(k), "/health/ready"));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                    var detail = body.RootElement.GetProperty("providers")[0].GetProperty("detail").GetString() ?? "";
+                    var match = System.Text.RegularExpressions.Regex.Match(detail, @"with (\d+) active silo");
+                    seen[k - 1] = match.Success ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+            }
+        }
+        return seen;
     }
 
     /// <summary>An HTTP client on the proxy.</summary>

@@ -69,6 +69,11 @@ public sealed class WebhookDeliveryGrain(
         return await AttemptAsync(state with { ScheduleAttempts = 0 }, reminderMayExist: state.Status == JobStatus.Retrying);
     }
 
+    public Task<int> RestoreReminders() =>
+        delivery.State.Created && delivery.State.Status is JobStatus.Retrying or JobStatus.Pending
+            ? this.RestoreDueReminder(RetryReminder, delivery.State.NextAttemptAt ?? time.GetUtcNow(), time)
+            : Task.FromResult(0);
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != RetryReminder)

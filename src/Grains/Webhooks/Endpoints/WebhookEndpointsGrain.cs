@@ -170,6 +170,12 @@ public sealed partial class WebhookEndpointsGrain(
         return next is null ? Task.CompletedTask : ApplyHealth(current, next, at);
     }
 
+    /// <summary>The notices' reminder while notices wait (activation registers it too; then nothing is missing here).</summary>
+    public Task<int> RestoreReminders() =>
+        webhooks.State.PendingNotices.Count > 0
+            ? this.RestoreDueReminder(NoticesReminder, time.GetUtcNow() + NoticeRetryDelay, time)
+            : Task.FromResult(0);
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName == NoticesReminder)
