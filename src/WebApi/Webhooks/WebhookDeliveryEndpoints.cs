@@ -48,6 +48,11 @@ internal static partial class WebhookDeliveryEndpoints
         {
             return bad;
         }
+        // An endpoint that isn't this organization's (another's, deleted, never created) is 404 here as at its own address.
+        if (await grains.GetGrain<IWebhookEndpointsGrain>(org).Get(id) is null)
+        {
+            return WebhookEndpoints.NotFound();
+        }
         if (!queries.Supported)
         {
             return ListProblems.NeedsSql();

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Granary.Grains.Webhooks;
 using Granary.WebApi.Http;
 
 namespace Granary.WebApi.Webhooks;
@@ -56,6 +57,10 @@ internal static partial class WebhookRules
             if (eventTypes[i] is not { Length: <= 100 } type || !EventTypePattern().IsMatch(type))
             {
                 errors.Add($"eventTypes[{i}]", "An event type is \"*\", a type such as \"order.created\", or a prefix such as \"order.*\".");
+            }
+            else if (!WebhookEventTypes.MatchesAny(type))
+            {
+                errors.Add($"eventTypes[{i}]", $"\"{type}\" matches no event; the event types are {string.Join(", ", WebhookEventTypes.All)} (or \"*\", or a prefix such as \"order.*\").");
             }
         }
     }

@@ -89,6 +89,8 @@ public sealed class WebhookApiTests
     [Theory]
     [InlineData("""{"url":"https://r.example.com/h","eventTypes":["Order.Created"]}""", "eventTypes[0]")]
     [InlineData("""{"url":"https://r.example.com/h","eventTypes":["order.*.x"]}""", "eventTypes[0]")]
+    [InlineData("""{"url":"https://r.example.com/h","eventTypes":["order.created","order.nonsense"]}""", "eventTypes[1]")]
+    [InlineData("""{"url":"https://r.example.com/h","eventTypes":["invoice.*"]}""", "eventTypes[0]")]
     [InlineData("""{"url":"https://r.example.com/h","eventTypes":"order.created"}""", "eventTypes")]
     [InlineData("""{"url":"https://r.example.com/h","enabled":"yes"}""", "enabled")]
     [InlineData("""{"eventTypes":["*"]}""", "url")]
@@ -102,6 +104,24 @@ public sealed class WebhookApiTests
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"the problem names {field}: {problem}");
+    }
+
+    [Fact]
+    public async Task UnknownEventType_Is400ListingTheValidTypes_AndKnownTypesAndPrefixesAreAccepted()
+    {
+        using var factory = new ApiFactory(ApiStorage.Sqlite);
+        var owner = await factory.RegisterAndLoginAsync();
+        var orgId = await owner.CreateOrganizationAsync();
+
+        var refused = await owner.Client.PostAsJsonAsync($"/api/v1/orgs/{orgId}/webhooks", new { url = Url, eventTypes = new[] { "order.nonsense" } });
+        var accepted = await owner.Client.PostAsJsonAsync($"/api/v1/orgs/{orgId}/webhooks",
+            new { url = Url, eventTypes = new[] { "order.created", "order.delivered", "webhook.*", "webhook.test" } });
+
+        var problem = await refused.AssertProblemAsync(HttpStatusCode.BadRequest);
+        var message = problem.GetProperty("errors").GetProperty("eventTypes[0]")[0].GetString();
+        Assert.Contains("\"order.nonsense\" matches no event", message, StringComparison.Ordinal);
+        Assert.Contains("order.created, order.confirmed, order.packed, order.shipped, order.delivered, order.cancelled, webhook.test", message, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
     }
 
     [Fact]

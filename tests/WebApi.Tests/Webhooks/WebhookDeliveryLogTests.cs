@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Granary.WebApi.Tests.Infrastructure;
 
@@ -18,13 +19,15 @@ public sealed class WebhookDeliveryLogTests
         var owner = await factory.RegisterAndLoginAsync();
         var orgId = await owner.CreateOrganizationAsync();
         var otherOrg = await owner.CreateOrganizationAsync("Other");
-        const string endpoint = "we_log";
+        var endpoint = await CreateEndpointAsync(owner, orgId);
+        var otherEndpoint = await CreateEndpointAsync(owner, orgId);
+        var otherOrgsEndpoint = await CreateEndpointAsync(owner, otherOrg);
         await factory.WriteDeliveryAsync(orgId, "msg_a_we_log", endpoint, "Succeeded", T0, JobRowWriter.Attempt(1, T0, "Success", 200, "ok"));
         await factory.WriteDeliveryAsync(orgId, "msg_b_we_log", endpoint, "Retrying", T0.AddMinutes(1),
             JobRowWriter.Attempt(1, T0.AddMinutes(1), "Failed", 500, "boom"), JobRowWriter.Attempt(2, T0.AddMinutes(2), "Failed", null, null, "timeout"));
         await factory.WriteDeliveryAsync(orgId, "msg_c_we_log", endpoint, "Dead", T0.AddMinutes(2));
-        await factory.WriteDeliveryAsync(orgId, "msg_d_we_other", "we_other", "Succeeded", T0.AddMinutes(3));
-        await factory.WriteDeliveryAsync(otherOrg, "msg_e_we_log", endpoint, "Succeeded", T0.AddMinutes(4));
+        await factory.WriteDeliveryAsync(orgId, "msg_d_we_other", otherEndpoint, "Succeeded", T0.AddMinutes(3));
+        await factory.WriteDeliveryAsync(otherOrg, "msg_e_we_log", otherOrgsEndpoint, "Succeeded", T0.AddMinutes(4));
 
         var first = await ListAsync(owner, $"/api/v1/orgs/{orgId}/webhooks/{endpoint}/deliveries?limit=2");
         Assert.Equal(["msg_c_we_log", "msg_b_we_log"], Ids(first));
@@ -42,7 +45,32 @@ public sealed class WebhookDeliveryLogTests
         Assert.Equal(JsonValueKind.Null, second.GetProperty("nextCursor").ValueKind);
 
         Assert.Equal(["msg_c_we_log"], Ids(await ListAsync(owner, $"/api/v1/orgs/{orgId}/webhooks/{endpoint}/deliveries?status=dead")));
-        Assert.Equal(["msg_e_we_log"], Ids(await ListAsync(owner, $"/api/v1/orgs/{otherOrg}/webhooks/{endpoint}/deliveries")));
+        Assert.Equal(["msg_e_we_log"], Ids(await ListAsync(owner, $"/api/v1/orgs/{otherOrg}/webhooks/{otherOrgsEndpoint}/deliveries")));
+    }
+
+    [Fact]
+    public async Task Deliveries_OfAnEndpointThatIsNotTheOrganizations_Are404_LikeTheEndpoint()
+    {
+        using var factory = new ApiFactory(ApiStorage.Sqlite);
+        var owner = await factory.RegisterAndLoginAsync();
+        var orgId = await owner.CreateOrganizationAsync();
+        var otherOrg = await owner.CreateOrganizationAsync("Other");
+        var otherOrgsEndpoint = await CreateEndpointAsync(owner, otherOrg);
+        var deleted = await CreateEndpointAsync(owner, orgId);
+        Assert.Equal(HttpStatusCode.NoContent, (await owner.Client.DeleteAsync($"/api/v1/orgs/{orgId}/webhooks/{deleted}")).StatusCode);
+
+        foreach (var id in new[] { otherOrgsEndpoint, deleted, "we_neverexisted" })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await owner.Client.GetAsync($"/api/v1/orgs/{orgId}/webhooks/{id}")).StatusCode);
+            await (await owner.Client.GetAsync($"/api/v1/orgs/{orgId}/webhooks/{id}/deliveries")).AssertProblemAsync(HttpStatusCode.NotFound);
+        }
+    }
+
+    private static async Task<string> CreateEndpointAsync(ApiSession owner, string orgId)
+    {
+        var created = await owner.Client.PostAsJsonAsync($"/api/v1/orgs/{orgId}/webhooks", new { url = "https://receiver.example.com/hooks" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.ReadAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 
     [Theory]
