@@ -187,9 +187,9 @@ public sealed class TenantIsolationTests
         }
 
         var orgJson = await Read($"/api/v1/orgs/{org}");
-        var members = JsonSerializer.Deserialize<JsonElement>(await Read($"/api/v1/orgs/{org}/members"))
+        var members = JsonSerializer.Deserialize<JsonElement>(await Read($"/api/v1/orgs/{org}/members")).GetProperty("items")
             .EnumerateArray().Select(m => $"{m.GetProperty("userId")}:{m.GetProperty("role")}").Order(StringComparer.Ordinal);
-        var keys = JsonSerializer.Deserialize<JsonElement>(await Read($"/api/v1/orgs/{org}/api-keys"))
+        var keys = JsonSerializer.Deserialize<JsonElement>(await Read($"/api/v1/orgs/{org}/api-keys")).GetProperty("items")
             .EnumerateArray().Select(k => $"{k.GetProperty("id")}:{k.GetProperty("revokedAt")}").Order(StringComparer.Ordinal);
         var orders = JsonSerializer.Deserialize<JsonElement>(await Read($"/api/v1/orgs/{org}/orders")).GetProperty("items")
             .EnumerateArray().Select(o => $"{o.GetProperty("id")}:{o.GetProperty("status")}");

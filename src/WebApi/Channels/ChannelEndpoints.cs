@@ -7,6 +7,7 @@ using Granary.WebApi.Http;
 using Granary.WebApi.Organizations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
+using Granary.WebApi.Queries;
 
 namespace Granary.WebApi.Channels;
 
@@ -47,14 +48,14 @@ internal static class ChannelEndpoints
         return TypedResults.Created($"/api/v1/orgs/{org}/channels/{id}", ChannelWithSecretResponse.From(channel, http, secret));
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<ChannelResponse>>, ProblemHttpResult>> List(string org, ClaimsPrincipal caller, HttpRequest http, IGrainFactory grains, OrgAccess access)
+    public static async Task<Results<Ok<ListPage<ChannelResponse>>, ProblemHttpResult>> List(string org, ClaimsPrincipal caller, HttpRequest http, IGrainFactory grains, OrgAccess access)
     {
         if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
         {
             return denied;
         }
         var channels = await grains.GetGrain<IOrganizationChannelsGrain>(org).List();
-        return TypedResults.Ok<IReadOnlyList<ChannelResponse>>([.. channels.Select(c => ChannelResponse.From(c, http))]);
+        return TypedResults.Ok(ListPage.Whole(channels.Select(c => ChannelResponse.From(c, http))));
     }
 
     public static async Task<Results<Ok<ChannelWithSecretResponse>, ProblemHttpResult>> RotateSecret(

@@ -3,6 +3,7 @@ using Granary.Grains.Organizations;
 using Granary.WebApi.Auth;
 using Granary.WebApi.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Granary.WebApi.Queries;
 
 namespace Granary.WebApi.Organizations;
 
@@ -36,14 +37,14 @@ internal static class ApiKeyEndpoints
             new CreatedApiKeyResponse(info.Id, info.Name, info.Scopes, info.Prefix, info.CreatedAt, secret));
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<ApiKeyResponse>>, ProblemHttpResult>> List(string org, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
+    public static async Task<Results<Ok<ListPage<ApiKeyResponse>>, ProblemHttpResult>> List(string org, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
     {
         if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
         {
             return denied;
         }
         var keys = await grains.GetGrain<IOrganizationGrain>(org).GetApiKeys();
-        return TypedResults.Ok<IReadOnlyList<ApiKeyResponse>>([.. keys.Select(ApiKeyResponse.From)]);
+        return TypedResults.Ok(ListPage.Whole(keys.Select(ApiKeyResponse.From)));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Revoke(string org, string keyId, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)

@@ -4,6 +4,7 @@ using Granary.Grains.Users;
 using Granary.WebApi.Auth;
 using Granary.WebApi.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Granary.WebApi.Queries;
 
 namespace Granary.WebApi.Organizations;
 
@@ -28,14 +29,14 @@ internal static class MemberEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<MemberResponse>>, ProblemHttpResult>> List(string org, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
+    public static async Task<Results<Ok<ListPage<MemberResponse>>, ProblemHttpResult>> List(string org, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
     {
         if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
         {
             return denied;
         }
         var members = await grains.GetGrain<IOrganizationGrain>(org).GetMembers();
-        return TypedResults.Ok<IReadOnlyList<MemberResponse>>([.. members.Select(MemberResponse.From)]);
+        return TypedResults.Ok(ListPage.Whole(members.Select(MemberResponse.From)));
     }
 
     public static async Task<Results<Created<MemberResponse>, ProblemHttpResult>> Add(

@@ -2,11 +2,13 @@ using System.Security.Claims;
 using Granary.Grains.Organizations;
 using Granary.WebApi.Auth;
 using Granary.WebApi.Http;
+using Granary.WebApi.Queries;
+using Granary.WebApi.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Granary.WebApi.Organizations;
 
-/// <summary><c>/api/v1/orgs</c>: create an organization, read it, change its settings.</summary>
+/// <summary><c>/api/v1/orgs</c>: list the caller's organizations, create one, read it, change its settings.</summary>
 internal static class OrganizationEndpoints
 {
     public static void MapOrganizations(IEndpointRouteBuilder app)
@@ -15,10 +17,21 @@ internal static class OrganizationEndpoints
         orgs.MapPost("", Create).Validate<CreateOrganizationRequest>()
             .WithName("CreateOrganization").WithSummary("Creates an organization; the caller becomes its owner.")
             .ProducesProblem(StatusCodes.Status409Conflict);
+        orgs.MapGet("", List)
+            .WithName("ListOrganizations").WithSummary("The caller's organizations with the role each gives them (a user's access token).");
         orgs.MapGet("/{org}", Get)
             .WithName("GetOrganization").WithSummary("The organization (any member or API key of it).");
         orgs.MapPatch("/{org}/settings", UpdateSettings).Validate<UpdateSettingsRequest>()
             .WithName("UpdateOrganizationSettings").WithSummary("Changes settings (admin or owner); fields left out keep their value.");
+    }
+
+    public static async Task<Results<Ok<ListPage<MyOrganization>>, ProblemHttpResult>> List(ClaimsPrincipal caller, IGrainFactory grains)
+    {
+        if (caller.UserId() is not { } userId)
+        {
+            return ApiProblems.Forbidden("An API key belongs to one organization; listing organizations needs a user's access token.");
+        }
+        return TypedResults.Ok(ListPage.Whole(await CallerOrganizations.ListAsync(grains, userId)));
     }
 
     public static async Task<Results<Created<OrganizationResponse>, ProblemHttpResult>> Create(

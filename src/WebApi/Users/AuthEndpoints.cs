@@ -5,6 +5,7 @@ using Granary.Grains.Users;
 using Granary.WebApi.Auth;
 using Granary.WebApi.Http;
 using Granary.WebApi.Http.RateLimiting;
+using Granary.WebApi.Organizations;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Granary.WebApi.Users;
@@ -94,16 +95,7 @@ internal static class AuthEndpoints
         {
             return Unauthorized("This needs a user's access token.");
         }
-        var organizations = new List<MyOrganization>();
-        foreach (var orgId in await grains.GetGrain<IUserGrain>(userId).GetOrganizations())
-        {
-            // The organization holds the truth about roles; the user's list only says where to look.
-            var org = grains.GetGrain<IOrganizationGrain>(orgId);
-            if (await org.GetRole(userId) is { } role && await org.Get() is { } info)
-            {
-                organizations.Add(new MyOrganization(info.Id, info.Name, info.Slug, role));
-            }
-        }
+        var organizations = await CallerOrganizations.ListAsync(grains, userId);
         return TypedResults.Ok(new MeResponse(profile.Id, profile.Email, profile.Name, profile.CreatedAt, organizations));
     }
 

@@ -7,6 +7,7 @@ using Granary.WebApi.Http;
 using Granary.WebApi.Organizations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
+using Granary.WebApi.Queries;
 
 namespace Granary.WebApi.Webhooks;
 
@@ -64,14 +65,14 @@ internal static partial class WebhookEndpoints
         }
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<WebhookEndpointResponse>>, ProblemHttpResult>> List(string org, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
+    public static async Task<Results<Ok<ListPage<WebhookEndpointResponse>>, ProblemHttpResult>> List(string org, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
     {
         if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
         {
             return denied;
         }
         var endpoints = await grains.GetGrain<IWebhookEndpointsGrain>(org).List();
-        return TypedResults.Ok<IReadOnlyList<WebhookEndpointResponse>>([.. endpoints.Select(WebhookEndpointResponse.From)]);
+        return TypedResults.Ok(ListPage.Whole(endpoints.Select(WebhookEndpointResponse.From)));
     }
 
     public static async Task<Results<Ok<WebhookEndpointResponse>, ProblemHttpResult>> Get(string org, string id, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)

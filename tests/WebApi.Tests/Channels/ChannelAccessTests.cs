@@ -37,7 +37,7 @@ public sealed class ChannelAccessTests
             await (await Send(viewer.Client, method, path)).AssertProblemAsync(HttpStatusCode.Forbidden);
         }
         var list = await (await owner.Client.GetAsync($"/api/v1/orgs/{orgId}/channels")).ReadAsync<JsonElement>();
-        Assert.True(Assert.Single(list.EnumerateArray()).GetProperty("enabled").GetBoolean());
+        Assert.True(Assert.Single(list.GetProperty("items").EnumerateArray()).GetProperty("enabled").GetBoolean());
     }
 
     [Fact]

@@ -150,7 +150,7 @@ public sealed class ChannelApiTests
         Assert.Single(await ListOrderIdsAsync(owner, orgId));
 
         var listed = await (await owner.Client.GetAsync($"/api/v1/orgs/{orgId}/channels")).ReadAsync<JsonElement>();
-        var only = Assert.Single(listed.EnumerateArray());
+        var only = Assert.Single(listed.GetProperty("items").EnumerateArray());
         Assert.Equal((channel.Id, "generic", "Web shop", false), (only.GetProperty("id").GetString(), only.GetProperty("kind").GetString(), only.GetProperty("name").GetString(), only.GetProperty("enabled").GetBoolean()));
         Assert.False(only.TryGetProperty("secret", out _));
     }

@@ -66,7 +66,8 @@ public sealed class OrganizationApiTests
         await unknown.AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
 
         var list = await (await owner.Client.GetAsync(members)).ReadAsync<JsonElement>();
-        Assert.Equal(2, list.GetArrayLength());
+        Assert.Equal(2, list.GetProperty("items").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, list.GetProperty("nextCursor").ValueKind);
 
         // With a second owner, the first may step down.
         var promoted = await owner.Client.PatchAsJsonAsync($"{members}/{other.UserId}", new { role = "owner" });
@@ -93,6 +94,31 @@ public sealed class OrganizationApiTests
         await owner.AddMemberAsync(orgId, admin, "admin");
         var response = await admin.Client.PostAsJsonAsync($"/api/v1/orgs/{orgId}/members", new { email = third.Email, role = "owner" });
         await response.AssertProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task ListOrganizations_ShowsTheCallersOrganizationsWithTheirRoles_AndRefusesAnApiKey()
+    {
+        using var factory = new ApiFactory(ApiStorage.Sqlite);
+        var owner = await factory.RegisterAndLoginAsync();
+        var member = await factory.RegisterAndLoginAsync();
+        var mine = await owner.CreateOrganizationAsync("Mine");
+        var shared = await owner.CreateOrganizationAsync("Shared");
+        var others = await member.CreateOrganizationAsync("Not the owner's");
+        await owner.AddMemberAsync(shared, member, "viewer");
+
+        var ownersList = await (await owner.Client.GetAsync("/api/v1/orgs")).ReadAsync<JsonElement>();
+        var membersList = await (await member.Client.GetAsync("/api/v1/orgs")).ReadAsync<JsonElement>();
+
+        Assert.Equal(new[] { $"{mine}:owner", $"{shared}:owner" }.Order(StringComparer.Ordinal), Roles(ownersList));
+        Assert.Equal(new[] { $"{others}:owner", $"{shared}:viewer" }.Order(StringComparer.Ordinal), Roles(membersList));
+        Assert.Equal(JsonValueKind.Null, ownersList.GetProperty("nextCursor").ValueKind);
+        var key = await (await owner.Client.PostAsJsonAsync($"/api/v1/orgs/{mine}/api-keys", new { name = "shop", scopes = new[] { "read" } })).ReadAsync<JsonElement>();
+        var problem = await (await factory.ClientWith(key.GetProperty("key").GetString()!).GetAsync("/api/v1/orgs")).AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Contains("user's access token", problem.GetProperty("title").GetString() + problem.GetProperty("detail").ToString(), StringComparison.Ordinal);
+
+        static string[] Roles(JsonElement page) =>
+            [.. page.GetProperty("items").EnumerateArray().Select(o => $"{o.GetProperty("id").GetString()}:{o.GetProperty("role").GetString()}").Order(StringComparer.Ordinal)];
     }
 
     [Theory]

@@ -37,7 +37,7 @@ public sealed class WebhookApiTests
         var one = await (await owner.Client.GetAsync($"/api/v1/orgs/{orgId}/webhooks/{id}")).ReadAsync<JsonElement>();
         Assert.Equal(id, one.GetProperty("id").GetString());
         Assert.False(one.TryGetProperty("secret", out _));
-        var listed = Assert.Single((await (await owner.Client.GetAsync($"/api/v1/orgs/{orgId}/webhooks")).ReadAsync<JsonElement>()).EnumerateArray());
+        var listed = Assert.Single((await (await owner.Client.GetAsync($"/api/v1/orgs/{orgId}/webhooks")).ReadAsync<JsonElement>()).GetProperty("items").EnumerateArray());
         Assert.False(listed.TryGetProperty("secret", out _));
         Assert.DoesNotContain(secret, await (await owner.Client.GetAsync($"/api/v1/orgs/{orgId}/webhooks")).Content.ReadAsStringAsync());
 
@@ -56,7 +56,7 @@ public sealed class WebhookApiTests
         Assert.Equal(HttpStatusCode.NoContent, (await owner.Client.DeleteAsync($"/api/v1/orgs/{orgId}/webhooks/{id}")).StatusCode);
         await (await owner.Client.GetAsync($"/api/v1/orgs/{orgId}/webhooks/{id}")).AssertProblemAsync(HttpStatusCode.NotFound);
         await (await owner.Client.DeleteAsync($"/api/v1/orgs/{orgId}/webhooks/{id}")).AssertProblemAsync(HttpStatusCode.NotFound);
-        Assert.Empty((await (await owner.Client.GetAsync($"/api/v1/orgs/{orgId}/webhooks")).ReadAsync<JsonElement>()).EnumerateArray());
+        Assert.Empty((await (await owner.Client.GetAsync($"/api/v1/orgs/{orgId}/webhooks")).ReadAsync<JsonElement>()).GetProperty("items").EnumerateArray());
     }
 
     [Theory]
@@ -138,7 +138,7 @@ public sealed class WebhookApiTests
         var response = await owner.Client.PostAsJsonAsync($"/api/v1/orgs/{orgId}/webhooks", new { url = Url });
 
         await response.AssertProblemAsync(HttpStatusCode.Conflict);
-        Assert.Equal(20, (await (await owner.Client.GetAsync($"/api/v1/orgs/{orgId}/webhooks")).ReadAsync<JsonElement>()).GetArrayLength());
+        Assert.Equal(20, (await (await owner.Client.GetAsync($"/api/v1/orgs/{orgId}/webhooks")).ReadAsync<JsonElement>()).GetProperty("items").GetArrayLength());
     }
 
     [Theory]
