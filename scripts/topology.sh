@@ -37,6 +37,7 @@
 #
 # Layout of the directory (${GRANARY_TOPOLOGY_DIR:-/tmp/granary-topology}):
 #   auth-key                     the key signing access tokens (shared by the silos)
+#   dashboard-password           the operator's password (user operator) for /dashboard and /health/ready details
 #   redis/                       redis.conf, appendonly files, redis.pid, redis.log
 #   postgres/                    data/, socket/, postgres.log, initdb.log
 #   silo-K/                      silo.pid, supervisor.pid, silo.log (+ silo.log.1 of the previous `up`)
@@ -137,6 +138,7 @@ STOP_TIMEOUT="${GRANARY_STOP_TIMEOUT:-45}"
 [[ "$(id -u)" == 0 ]] || die "network namespaces need root; run $PROG as root"
 
 readonly AUTH_KEY_FILE="$DIR/auth-key"
+readonly DASHBOARD_PASSWORD_FILE="$DIR/dashboard-password"
 readonly REDIS_DIR="$DIR/redis"
 readonly PG_ROOT="$DIR/postgres"
 readonly PGDATA="$PG_ROOT/data"
@@ -374,9 +376,9 @@ build_silo() {
     fi
 }
 
-ensure_auth_key() {
-    [[ -s "$AUTH_KEY_FILE" ]] && return 0
-    (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '\n' >"$AUTH_KEY_FILE")
+ensure_secrets() {
+    [[ -s "$AUTH_KEY_FILE" ]] || (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '\n' >"$AUTH_KEY_FILE")
+    [[ -s "$DASHBOARD_PASSWORD_FILE" ]] || (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '\n/+=' >"$DASHBOARD_PASSWORD_FILE")
 }
 
 start_silo() {
@@ -388,7 +390,8 @@ start_silo() {
     rm -f -- "$pidfile" "$dir/supervisor.pid"
     # docker-compose.yml's environment of service "silo", the Dockerfile's ENV and the entrypoint's advertised
     # address. Not set: Granary__Email__* (no Mailpit here: email jobs are dead-lettered as "SMTP is not
-    # configured") and the dashboard (closed, as compose leaves it by default). The silo's name is compose's
+    # configured"). The operator credential is compose's (user operator, as .env.example; the password a file of
+    # this directory): it opens /dashboard and the details of /health/ready. The silo's name is compose's
     # container host name; here every namespace shares the host's, so it is set.
     local environment=(
         "Granary__SiloName=silo-$k"
@@ -402,6 +405,8 @@ start_silo() {
         "Granary__Reminders__Provider=Redis"
         "Granary__Reminders__Redis__Configuration=redis:6379"
         "Granary__Auth__SigningKey=$(cat "$AUTH_KEY_FILE")"
+        "Granary__Dashboard__Username=operator"
+        "Granary__Dashboard__Password=$(cat "$DASHBOARD_PASSWORD_FILE")"
         "Granary__Http__TrustedProxies__0=$(address proxy)"
         "ASPNETCORE_URLS=http://0.0.0.0:8080"
         "Granary__Cluster__SiloPort=11111"
@@ -557,7 +562,7 @@ cmd_up() {
     for c in "${COMPONENTS[@]}"; do ensure_namespace "$c"; done
     start_redis
     start_postgres
-    ensure_auth_key
+    ensure_secrets
     # A silo between two runs of its restart policy is not started twice.
     for k in $(seq 1 "$SILOS"); do silo_pid "$k" >/dev/null || supervisor_pid "$k" >/dev/null || to_start+=("$k"); done
     if ((${#to_start[@]} > 0)); then

@@ -16,7 +16,7 @@ public sealed class SiloHostTests
         await using var silo = Start(new Dictionary<string, string>());
 
         await silo.WaitForOkAsync("/health/live", StartTimeout);
-        using var body = JsonDocument.Parse(await silo.WaitForOkAsync("/health/ready", StartTimeout));
+        using var body = JsonDocument.Parse(await silo.WaitForOkAsync("/health/ready", StartTimeout, asOperator: Operator));
 
         Assert.Equal("ready", body.RootElement.GetProperty("status").GetString());
         var providers = Providers(body);
@@ -49,7 +49,7 @@ public sealed class SiloHostTests
         });
         try
         {
-            using var body = JsonDocument.Parse(await silo.WaitForOkAsync("/health/ready", StartTimeout));
+            using var body = JsonDocument.Parse(await silo.WaitForOkAsync("/health/ready", StartTimeout, asOperator: Operator));
 
             var providers = Providers(body);
             Assert.Contains(("storage", "postgres", true), providers);
@@ -197,10 +197,38 @@ public sealed class SiloHostTests
         await host.StopAsync();
     }
 
-    /// <summary>The built silo as a process; Production refuses to start without a token signing key, so each gets one.</summary>
+    [Fact]
+    public async Task Readiness_TellsAnyoneOnlyReadyPerComponent_AndTheOperatorTheDetails()
+    {
+        await using var silo = Start(new Dictionary<string, string>());
+        using var full = JsonDocument.Parse(await silo.WaitForOkAsync("/health/ready", StartTimeout, asOperator: Operator));
+
+        var anonymous = await silo.WaitForOkAsync("/health/ready", StartTimeout);
+        var wrongPassword = await silo.WaitForOkAsync("/health/ready", StartTimeout, asOperator: (Operator.User, "not-the-password"));
+
+        foreach (var shortAnswer in new[] { anonymous, wrongPassword })
+        {
+            using var body = JsonDocument.Parse(shortAnswer);
+            Assert.Equal("ready", body.RootElement.GetProperty("status").GetString());
+            Assert.All(body.RootElement.GetProperty("providers").EnumerateArray(), p =>
+                Assert.Equal(["component", "healthy"], p.EnumerateObject().Select(property => property.Name)));
+            Assert.DoesNotContain(silo.WorkingDirectory, shortAnswer, StringComparison.Ordinal);
+            Assert.DoesNotContain("sqlite", shortAnswer, StringComparison.Ordinal);
+        }
+        var storage = full.RootElement.GetProperty("providers").EnumerateArray().Single(p => p.GetProperty("component").GetString() == "storage");
+        Assert.Equal("sqlite", storage.GetProperty("kind").GetString());
+        Assert.Contains(silo.WorkingDirectory, storage.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>The operator credential every silo here gets (the dashboard's, which also opens readiness details).</summary>
+    private static readonly (string User, string Password) Operator = ("operator", "operator-password-for-tests");
+
+    /// <summary>The built silo as a process; Production refuses to start without a token signing key, so each gets one, and the operator credential.</summary>
     private static SiloProcess Start(Dictionary<string, string> settings)
     {
         settings.TryAdd("Granary__Auth__SigningKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        settings.TryAdd("Granary__Dashboard__Username", Operator.User);
+        settings.TryAdd("Granary__Dashboard__Password", Operator.Password);
         return SiloProcess.Start("silo", settings);
     }
 

@@ -8,7 +8,8 @@ namespace Granary.Hosting;
 
 /// <summary>
 /// <c>GET /health/live</c>: 200 <c>{"status":"live"}</c> once the process serves HTTP. <c>GET /health/ready</c>: 200 when
-/// the silo is Active and storage and reminders answered a round trip, else 503 with the same body naming what is down.
+/// the silo is Active and storage and reminders answered a round trip, else 503 with the same body naming what is down;
+/// what each provider is and says only for the operator (<see cref="ReadinessResponseWriter"/>).
 /// </summary>
 public static class GranaryHealthEndpoints
 {

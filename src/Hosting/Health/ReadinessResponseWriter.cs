@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -9,22 +10,29 @@ namespace Granary.Hosting;
 
 /// <summary>
 /// Writes <c>/health/ready</c> in the shape operators and load balancers already read:
-/// <c>{"status":"ready"|"not ready","silo":"…","providers":[{"component","kind","healthy","detail"}]}</c>.
+/// <c>{"status":"ready"|"not ready","silo":"…","providers":[{"component","healthy"}]}</c> for anyone, and with each
+/// provider's <c>kind</c> and <c>detail</c> (database file, silo address, active silos, the error) only for the operator
+/// credential of <c>/dashboard</c> (in Development without one, the local user): those name the machine's insides.
+/// A wrong or missing credential still gets the short answer, never a 401: load balancers ask without one.
 /// </summary>
 internal static class ReadinessResponseWriter
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static Task WriteReadyAsync(HttpContext context, HealthReport report)
+    public static async Task WriteReadyAsync(HttpContext context, HealthReport report)
     {
         var silo = context.RequestServices.GetRequiredService<IOptions<GranarySiloOptions>>().Value.SiloName;
         var providers = GranaryHealthChecks.Components
             .Where(report.Entries.ContainsKey)
             .Select(component => Provider(component, report.Entries[component]))
             .ToList();
-        var body = new Readiness(report.Status == HealthStatus.Healthy ? "ready" : "not ready", silo, providers);
+        var status = report.Status == HealthStatus.Healthy ? "ready" : "not ready";
+        var operatorAsks = (await context.AuthenticateAsync(DashboardAuthentication.Scheme)).Succeeded;
+        object body = operatorAsks
+            ? new Readiness(status, silo, providers)
+            : new ShortReadiness(status, silo, [.. providers.Select(p => new ShortProviderHealth(p.Component, p.Healthy))]);
         context.Response.ContentType = "application/json; charset=utf-8";
-        return JsonSerializer.SerializeAsync(context.Response.Body, body, Json, context.RequestAborted);
+        await JsonSerializer.SerializeAsync(context.Response.Body, body, body.GetType(), Json, context.RequestAborted);
     }
 
     public static Task WriteLiveAsync(HttpContext context, HealthReport report)
@@ -50,6 +58,15 @@ internal static class ReadinessResponseWriter
         [property: JsonPropertyName("kind")] string Kind,
         [property: JsonPropertyName("healthy")] bool Healthy,
         [property: JsonPropertyName("detail")] string Detail);
+
+    private sealed record ShortReadiness(
+        [property: JsonPropertyName("status")] string Status,
+        [property: JsonPropertyName("silo")] string Silo,
+        [property: JsonPropertyName("providers")] IReadOnlyList<ShortProviderHealth> Providers);
+
+    private sealed record ShortProviderHealth(
+        [property: JsonPropertyName("component")] string Component,
+        [property: JsonPropertyName("healthy")] bool Healthy);
 
     private sealed record Liveness([property: JsonPropertyName("status")] string Status);
 }

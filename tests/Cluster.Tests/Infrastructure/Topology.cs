@@ -72,7 +72,7 @@ public sealed class Topology : IAsyncLifetime
     /// <summary>The pid of silo <paramref name="k"/>'s current process (its restart policy writes it on every start).</summary>
     public static int SiloPid(int k) => int.Parse(File.ReadAllText($"{Directory}/silo-{k}/silo.pid").Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>How many active silos each silo's own view holds (from its /health/ready), or null for a silo not ready.</summary>
+    /// <summary>How many active silos each silo's own view holds (from its /health/ready, as the operator), or null for a silo not ready.</summary>
     public static async Task<int?[]> ActiveSilosSeenAsync(HttpClient client)
     {
         var seen = new int?[3];
@@ -80,7 +80,11 @@ public sealed class Topology : IAsyncLifetime
         {
             try
             {
-                using var response = await client.GetAsync(new Uri(Silo(k), "/health/ready"));
+                // The active silos are a detail for the operator (scripts/topology.sh gives the silos compose's credential).
+                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Silo(k), "/health/ready"));
+                request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+                    Convert.ToBase64String(Encoding.UTF8.GetBytes($"operator:{(await File.ReadAllTextAsync($"{Directory}/dashboard-password")).Trim()}")));
+                using var response = await client.SendAsync(request);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());

@@ -35,11 +35,14 @@ public sealed partial class ImageSettingsTests
             ["Granary__Reminders__Provider"] = "Redis",
             ["Granary__Reminders__Redis__Configuration"] = redis,
             ["Granary__Auth__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Granary__Dashboard__Username"] = "operator",
+            ["Granary__Dashboard__Password"] = "operator-password-for-tests",
         });
 
         await silo.WaitReadyAsync(StartTimeout);
 
-        using var ready = JsonDocument.Parse(await silo.WaitForOkAsync("/health/ready", StartTimeout));
+        // The silo's address is a detail for the operator's eyes.
+        using var ready = JsonDocument.Parse(await silo.WaitForOkAsync("/health/ready", StartTimeout, asOperator: ("operator", "operator-password-for-tests")));
         var detail = ready.RootElement.GetProperty("providers").EnumerateArray()
             .Single(p => p.GetProperty("component").GetString() == "silo").GetProperty("detail").GetString()!;
         var advertised = IPAddress.Parse(ActiveAs().Match(detail) is { Success: true } match ? match.Groups[1].Value : throw new Xunit.Sdk.XunitException($"no address in '{detail}'"));
