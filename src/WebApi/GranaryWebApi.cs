@@ -52,7 +52,15 @@ public static class GranaryWebApi
                 policy.WithOrigins(http.CorsOrigins).AllowAnyHeader().AllowAnyMethod().WithExposedHeaders(RequestIdMiddleware.Header, "Retry-After");
             }
         }));
-        services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>().AddOperationTransformer<BearerRequirementTransformer>());
+        services.AddOpenApi(o => o
+            .AddDocumentTransformer((document, _, _) =>
+            {
+                // The product's name, not the assembly's.
+                document.Info.Title = "Granary API";
+                return Task.CompletedTask;
+            })
+            .AddDocumentTransformer<BearerSecurityTransformer>()
+            .AddOperationTransformer<BearerRequirementTransformer>());
         return builder;
     }
 

@@ -24,7 +24,10 @@ public static class ChannelPayloads
         }
         catch (JsonException error)
         {
-            throw new ChannelPayloadException("body", "The body is not valid JSON: " + error.Message);
+            // The parser's own text names its position in .NET terms; the path says where, in the sender's.
+            throw new ChannelPayloadException("body", error.Path is { Length: > 1 } path
+                ? $"The body is not valid JSON (near {path.TrimStart('$').TrimStart('.')})."
+                : "The body is not valid JSON.");
         }
         using (document)
         {

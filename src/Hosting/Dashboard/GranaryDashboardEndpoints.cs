@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -30,7 +31,8 @@ public static partial class GranaryDashboardEndpoints
             LogDashboardClosed(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GranaryDashboardEndpoints)), environment.EnvironmentName);
             return app;
         }
-        app.MapOrleansDashboard(routePrefix: RoutePrefix).RequireAuthorization(DashboardAuthentication.Policy);
+        // The dashboard's own routes are the operator's page, not the API: they stay out of the OpenAPI document.
+        app.MapOrleansDashboard(routePrefix: RoutePrefix).RequireAuthorization(DashboardAuthentication.Policy).ExcludeFromDescription();
         return app;
     }
 

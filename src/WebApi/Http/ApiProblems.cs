@@ -8,8 +8,8 @@ using Orleans.Storage;
 namespace Granary.WebApi.Http;
 
 /// <summary>
-/// Every error is an RFC 9457 problem document. Bad JSON (malformed, wrong types, unknown or missing fields) is a
-/// 400 naming the field; Orleans's failures of a grain call map to 409 (a state write lost its etag race) or 503
+/// Every error is an RFC 9457 problem document. Bad JSON (malformed, wrong types, unknown or missing fields) and
+/// unreadable parameters are a 400 naming the field in the API's words (<see cref="BadRequestWording"/>); Orleans's failures of a grain call map to 409 (a state write lost its etag race) or 503
 /// (the call's deadline passed, or its silo left the cluster: retrying is the cure), and so does a database that
 /// can't be reached or is shutting down (a transient <see cref="DbException"/> anywhere in the chain: grain storage
 /// wraps it, the read model's queries throw it as is). Every 503 says when to retry (Retry-After, seconds). Anything
@@ -47,7 +47,9 @@ internal static class ApiProblems
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
         {
-            var (status, title, detail, errors) = Describe(exception);
+            var (status, title, detail, errors) = BadRequestWording.Describe(context, exception) is { } fields
+                ? (StatusCodes.Status400BadRequest, BadRequestWording.Title, null, fields)
+                : Describe(exception);
             if (status >= 500)
             {
                 logger.LogError(exception, "Request failed with {Status}", status);
@@ -67,10 +69,11 @@ internal static class ApiProblems
 
         private static (int Status, string Title, string? Detail, Dictionary<string, string[]>? Errors) Describe(Exception exception) => exception switch
         {
-            BadHttpRequestException { InnerException: JsonException json } => (400, "The request body is not valid JSON for this endpoint.", json.Message, FieldError(json)),
-            BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge => (413, "The request body is too large.", bad.Message, null),
-            BadHttpRequestException bad => (bad.StatusCode, "The request is not valid.", bad.Message, null),
-            JsonException json => (400, "The request body is not valid JSON for this endpoint.", json.Message, FieldError(json)),
+            // Bodies and parameters refused field by field are BadRequestWording's; what's left says no more than its status.
+            BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge => (413, "The request body is too large.", null, null),
+            BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status415UnsupportedMediaType =>
+                (415, "The request body must be JSON (Content-Type: application/json).", null, null),
+            BadHttpRequestException bad => (bad.StatusCode, "The request is not valid.", null, null),
             InconsistentStateException => (409, "The resource changed while the request ran; retry it.", null, null),
             // Orleans reports a grain call past its ResponseTimeout as a plain TimeoutException.
             TimeoutException => (503, "The request took too long; retry it.", null, null),
@@ -123,8 +126,5 @@ internal static class ApiProblems
         /// </summary>
         private static bool IsTransientFromAnotherSilo(Exception exception) =>
             exception is PostgresException && exception.Data["SqlState"] is string sqlState && new PostgresException("", "", "", sqlState).IsTransient;
-
-        private static Dictionary<string, string[]>? FieldError(JsonException json) =>
-            json.Path is { Length: > 0 } path ? new() { [path.TrimStart('$', '.')] = [json.Message] } : null;
     }
 }

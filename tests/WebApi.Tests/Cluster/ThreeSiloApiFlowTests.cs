@@ -20,6 +20,8 @@ public sealed class ThreeSiloApiFlowTests : IAsyncLifetime
     private static readonly string Redis = Environment.GetEnvironmentVariable("GRANARY_TEST_REDIS") ?? "127.0.0.1:56379";
 
     private readonly string _runId = "wt" + Convert.ToHexString(RandomNumberGenerator.GetBytes(5)).ToLowerInvariant();
+    private const string OperatorPassword = "operator-password-for-tests";
+
     private readonly List<SiloProcess> _silos = [];
     private readonly List<HttpClient> _clients = [];
     private int _next;
@@ -43,6 +45,9 @@ public sealed class ThreeSiloApiFlowTests : IAsyncLifetime
             ["Granary__Reminders__Provider"] = "Redis",
             ["Granary__Reminders__Redis__Configuration"] = Redis,
             ["Granary__Auth__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            // The operator credential: each silo's view of the cluster is a readiness detail for the operator.
+            ["Granary__Dashboard__Username"] = "operator",
+            ["Granary__Dashboard__Password"] = OperatorPassword,
         };
         for (var i = 1; i <= 3; i++)
         {
@@ -134,7 +139,10 @@ public sealed class ThreeSiloApiFlowTests : IAsyncLifetime
             using var http = silo.CreateClient();
             while (true)
             {
-                var body = await http.GetStringAsync("/health/ready");
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/health/ready");
+                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"operator:{OperatorPassword}")));
+                using var response = await http.SendAsync(request);
+                var body = await response.Content.ReadAsStringAsync();
                 if (body.Contains("with 3 active silos", StringComparison.Ordinal))
                 {
                     break;

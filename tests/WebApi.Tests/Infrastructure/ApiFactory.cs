@@ -1,9 +1,11 @@
 using Granary.Testing.Processes;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Granary.WebApi.Tests.Infrastructure;
 
@@ -15,6 +17,7 @@ namespace Granary.WebApi.Tests.Infrastructure;
 public sealed class ApiFactory(ApiStorage storage, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("granary-api-").FullName;
+    private readonly ConcurrentQueue<string> _leaks = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -42,6 +45,7 @@ public sealed class ApiFactory(ApiStorage storage, IReadOnlyDictionary<string, s
         {
             builder.UseSetting(key, value);
         }
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new ResponseLeakGuard(_leaks)));
     }
 
     /// <summary>A client with <paramref name="accessToken"/> as its bearer token.</summary>
@@ -62,6 +66,10 @@ public sealed class ApiFactory(ApiStorage storage, IReadOnlyDictionary<string, s
         }
         catch (IOException)
         {
+        }
+        if (disposing && !_leaks.IsEmpty)
+        {
+            throw new Xunit.Sdk.XunitException($"{_leaks.Count} responses carried the framework's words ({string.Join(", ", ResponseLeakGuard.Forbidden)}):\n" + string.Join('\n', _leaks.Take(5)));
         }
     }
 }
