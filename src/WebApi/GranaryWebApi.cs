@@ -60,7 +60,8 @@ public static class GranaryWebApi
                 return Task.CompletedTask;
             })
             .AddDocumentTransformer<BearerSecurityTransformer>()
-            .AddOperationTransformer<BearerRequirementTransformer>());
+            .AddOperationTransformer<BearerRequirementTransformer>()
+            .AddOperationTransformer<RequiredHeaderTransformer>());
         return builder;
     }
 

@@ -27,6 +27,8 @@ internal static class OrderEndpoints
         var orders = app.MapOrganizationGroup("/{org}/orders", "Orders");
         orders.MapPost("/", Create).Validate<CreateOrderRequest>().WithName("CreateOrder")
             .WithSummary("Creates a pending order (member); needs an Idempotency-Key header.")
+            .WithMetadata(new RequiredHeader(IdempotencyHeader,
+                "Names this creation (at most 200 characters): a retry with the same key and body gets the first answer, marked Idempotent-Replayed: true."))
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         orders.MapGet("/", OrderListEndpoint.List).WithName("ListOrders")
             .WithSummary("Orders newest first, filtered by status, channel, creation time and customer email (cursor pagination).")
