@@ -20,6 +20,8 @@
 #
 # Layout of the cluster directory (default ${GRANARY_CLUSTER_DIR:-/tmp/granary-cluster}):
 #   auth-key             the key signing access tokens (generated once, kept by `down`)
+#   dashboard-password   the operator's password (user operator) for /dashboard and /health/ready's
+#                        details (generated once, kept by `down`)
 #   cluster.env          settings of the running cluster (removed by `down`)
 #   silo-K/              working directory of silo K: silo.log (+ silo.log.1), silo.pid, silo.env
 #   nginx.conf, nginx/   nginx's configuration, pid, access/error logs, temp files
@@ -109,6 +111,7 @@ fi
 DIR="$(realpath -m -- "$DIR")"
 readonly DIR
 readonly AUTH_KEY_FILE="$DIR/auth-key"
+readonly DASHBOARD_PASSWORD_FILE="$DIR/dashboard-password"
 readonly STATE_FILE="$DIR/cluster.env"
 readonly NGINX_CONF="$DIR/nginx.conf"
 readonly NGINX_DIR="$DIR/nginx"
@@ -356,6 +359,16 @@ ensure_auth_key() {
     log "generated the token signing key in $AUTH_KEY_FILE"
 }
 
+# The operator credential (user operator): it opens /dashboard and the details of /health/ready.
+ensure_dashboard_password() {
+    [[ -s "$DASHBOARD_PASSWORD_FILE" ]] && return 0
+    (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '\n/+=' >"$DASHBOARD_PASSWORD_FILE")
+    log "generated the operator's password (user operator) in $DASHBOARD_PASSWORD_FILE"
+}
+
+# curl's -u argument for the operator.
+operator_credential() { printf 'operator:%s' "$(tr -d '[:space:]' <"$DASHBOARD_PASSWORD_FILE" 2>/dev/null)"; }
+
 # ---------------------------------------------------------------- silos
 start_silo() {
     local k="$1" dir http sport pidfile
@@ -380,6 +393,8 @@ start_silo() {
         "Granary__Cluster__Membership__Provider=Redis"
         "Granary__Cluster__Membership__Redis__Configuration=$REDIS"
         "Granary__Auth__SigningKey=$AUTH_KEY"
+        "Granary__Dashboard__Username=operator"
+        "Granary__Dashboard__Password=$(tr -d '[:space:]' <"$DASHBOARD_PASSWORD_FILE")"
         "Granary__Cluster__SiloPort=$sport"
         "Granary__Cluster__GatewayPort=0"
         "Granary__Cluster__ListenAddress=127.0.0.1"
@@ -629,6 +644,7 @@ cmd_up() {
         die "the running cluster uses other Redis/PostgreSQL endpoints (Redis $saved_redis) than scripts/services.sh gives now (Redis $REDIS); run '$PROG down${DIR_ARG}' first"
     fi
     ensure_auth_key
+    ensure_dashboard_password
 
     local k to_start=() extra=() keep=()
     for ((k = 1; k <= WANTED; k++)); do
@@ -715,7 +731,7 @@ silo_status_line() {
 membership_status() {
     local k body detail source=""
     for k in $(running_silos); do
-        body="$(curl -s --max-time 6 "http://127.0.0.1:$(http_port "$k")/health/ready" || true)"
+        body="$(curl -s --max-time 6 -u "$(operator_credential)" "http://127.0.0.1:$(http_port "$k")/health/ready" || true)"
         if [[ "$body" == *'"component":"silo"'* ]]; then
             source="silo-$k"
             break

@@ -1,3 +1,4 @@
+using Granary.WebApi.Http;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Granary.WebApi.Auth;
@@ -21,7 +22,7 @@ internal static class CallerGate
 {
     /// <summary>Anonymous calls to these endpoints get 401 and a <c>WWW-Authenticate: Bearer</c> challenge.</summary>
     public static TBuilder RequireCaller<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(RequiresCaller.Instance);
+        builder.WithMetadata(RequiresCaller.Instance).DocumentProblems(StatusCodes.Status401Unauthorized);
 }
 
 /// <summary>

@@ -8,8 +8,10 @@ internal static class ApiGroups
 {
     /// <summary>
     /// <c>/api/v1/orgs{suffix}</c> under <paramref name="tag"/>: a caller is required (401 otherwise) and counted
-    /// against the per-caller rate limit; each endpoint checks the caller's membership and role in the organization.
+    /// against the per-caller rate limit; each endpoint checks the caller's membership and role in the organization
+    /// (403 for a role that may not, 404 for an organization or resource that isn't the caller's).
     /// </summary>
     public static RouteGroupBuilder MapOrganizationGroup(this IEndpointRouteBuilder app, string suffix, string tag) =>
-        app.MapGroup("/api/v1/orgs" + suffix).WithTags(tag).RequireCaller().RequireRateLimit(RateLimitPolicy.PerCaller);
+        app.MapGroup("/api/v1/orgs" + suffix).WithTags(tag).RequireCaller().RequireRateLimit(RateLimitPolicy.PerCaller)
+            .DocumentProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
 }

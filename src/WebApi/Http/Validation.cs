@@ -58,5 +58,6 @@ internal sealed class ValidationFilter<T> : IEndpointFilter where T : IValidatab
 internal static class ValidationExtensions
 {
     public static RouteHandlerBuilder Validate<T>(this RouteHandlerBuilder builder) where T : IValidatableRequest =>
-        builder.AddEndpointFilter<ValidationFilter<T>>().ProducesValidationProblem();
+        builder.AddEndpointFilter<ValidationFilter<T>>().ProducesValidationProblem()
+            .DocumentProblems(StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
 }

@@ -19,11 +19,12 @@ internal static class AuthEndpoints
     {
         var auth = app.MapGroup("/auth").WithTags("Auth");
         auth.MapPost("/register", Register).Validate<RegisterRequest>().RequireRateLimit(RateLimitPolicy.PerClientAddress)
-            .WithName("Register").WithSummary("Creates an account.");
+            .WithName("Register").WithSummary("Creates an account.").ProducesProblem(StatusCodes.Status409Conflict);
         auth.MapPost("/login", Login).Validate<LoginRequest>().RequireRateLimit(RateLimitPolicy.PerClientAddress)
-            .WithName("Login").WithSummary("Exchanges email and password for an access token and a refresh token.");
+            .WithName("Login").WithSummary("Exchanges email and password for an access token and a refresh token.").ProducesProblem(StatusCodes.Status401Unauthorized);
         auth.MapPost("/refresh", Refresh).Validate<RefreshRequest>().RequireRateLimit(RateLimitPolicy.PerClientAddress)
-            .WithName("Refresh").WithSummary("Rotates a refresh token: returns a new pair; reusing a rotated token revokes its whole family.");
+            .WithName("Refresh").WithSummary("Rotates a refresh token: returns a new pair; reusing a rotated token revokes its whole family.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         // Logout needs no access token (it may have expired): the refresh token itself proves the session.
         auth.MapPost("/logout", Logout).Validate<RefreshRequest>().RequireRateLimit(RateLimitPolicy.PerCaller)
             .WithName("Logout").WithSummary("Revokes the refresh token's family (every token of that login).");

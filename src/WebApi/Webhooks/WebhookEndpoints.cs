@@ -24,7 +24,8 @@ internal static partial class WebhookEndpoints
     {
         var webhooks = Group(app);
         webhooks.MapPost("", Create).Validate<CreateWebhookRequest>().WithName("CreateWebhookEndpoint")
-            .WithSummary("Creates a webhook endpoint (admin); the response is the only time its signing secret is shown.");
+            .WithSummary("Creates a webhook endpoint (admin); the response is the only time its signing secret is shown.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         webhooks.MapGet("", List).WithName("ListWebhookEndpoints").WithSummary("The organization's webhook endpoints, without secrets.");
         webhooks.MapGet("/{id}", Get).WithName("GetWebhookEndpoint").WithSummary("One webhook endpoint, without its secret.");
         webhooks.MapPatch("/{id}", Update).Validate<UpdateWebhookRequest>().WithName("UpdateWebhookEndpoint")

@@ -18,6 +18,7 @@ public sealed class ApiFactory(ApiStorage storage, IReadOnlyDictionary<string, s
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("granary-api-").FullName;
     private readonly ConcurrentQueue<string> _leaks = new();
+    private readonly ConcurrentQueue<string> _undocumented = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -45,7 +46,9 @@ public sealed class ApiFactory(ApiStorage storage, IReadOnlyDictionary<string, s
         {
             builder.UseSetting(key, value);
         }
-        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new ResponseLeakGuard(_leaks)));
+        builder.ConfigureServices(services => services
+            .AddSingleton<IStartupFilter>(new ResponseLeakGuard(_leaks))
+            .AddSingleton<IStartupFilter>(new UndocumentedStatusGuard(_undocumented)));
     }
 
     /// <summary>A client with <paramref name="accessToken"/> as its bearer token.</summary>
@@ -70,6 +73,10 @@ public sealed class ApiFactory(ApiStorage storage, IReadOnlyDictionary<string, s
         if (disposing && !_leaks.IsEmpty)
         {
             throw new Xunit.Sdk.XunitException($"{_leaks.Count} responses carried the framework's words ({string.Join(", ", ResponseLeakGuard.Forbidden)}):\n" + string.Join('\n', _leaks.Take(5)));
+        }
+        if (disposing && !_undocumented.IsEmpty)
+        {
+            throw new Xunit.Sdk.XunitException($"{_undocumented.Count} answers had a status their operation doesn't document:\n" + string.Join('\n', _undocumented.Distinct().Take(10)));
         }
     }
 }

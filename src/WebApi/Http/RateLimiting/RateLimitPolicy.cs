@@ -24,6 +24,10 @@ internal sealed class RateLimitPolicy
 /// <summary>Attaches a <see cref="RateLimitPolicy"/> to endpoints.</summary>
 internal static class RateLimitPolicyExtensions
 {
+    /// <summary>
+    /// The limit, and the answers every rate-limited (that is, every API) operation can give: 429 past the limit, 503
+    /// while a store it needs is away or the cluster moves work (ApiProblems).
+    /// </summary>
     public static TBuilder RequireRateLimit<TBuilder>(this TBuilder builder, RateLimitPolicy policy) where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireRateLimiting(policy.Name);
+        builder.RequireRateLimiting(policy.Name).DocumentProblems(StatusCodes.Status429TooManyRequests, StatusCodes.Status503ServiceUnavailable);
 }
