@@ -70,7 +70,7 @@ public sealed class ClusterProfileTests(ScratchDatabase database) : IClassFixtur
         await redis.GetDatabase().HashSetAsync(table, "Version", "0");
     }
 
-    private static readonly TimeSpan MembershipLossWatchdogInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan MembershipLossWatchdogInterval = TimeSpan.FromSeconds(1);
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -22,7 +22,7 @@ internal sealed partial class MembershipLossWatchdog(
     IFatalErrorHandler fatal,
     ILogger<MembershipLossWatchdog> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
-    internal static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(2);
+    internal static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(1);
     internal const int MissesBeforeStop = 2;
 
     private readonly CancellationTokenSource _stopping = new();
