@@ -25,6 +25,28 @@ internal static class SqlCommands
 
     public static DbCommand Time(this DbCommand command, string name, DateTimeOffset? value) => command.Long(name, value is { } time ? Micros(time) : null);
 
+    /// <summary>
+    /// The first column of every row <paramref name="sql"/> answers, bound by <paramref name="bind"/>: the keys the
+    /// clean-up sweep and the reminder restore page through. None on memory storage (no database).
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> ReadKeysAsync(this ReadModelDatabase database, string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
+    {
+        if (!database.Exists)
+        {
+            return [];
+        }
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Create(connection, sql);
+        bind(command);
+        var keys = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(reader.GetString(0));
+        }
+        return keys;
+    }
+
     /// <summary>Microseconds since the Unix epoch; the stored form of every time in the read model.</summary>
     public static long Micros(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 

@@ -11,12 +11,8 @@ namespace Granary.ReadModel;
 /// </summary>
 internal sealed class DueWorkQueries(ReadModelDatabase database, IOptions<ClusterOptions> cluster) : IDueWorkRecords
 {
-    public async Task<IReadOnlyList<string>> KeysAsync(DueWorkKind kind, string? afterKey, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> KeysAsync(DueWorkKind kind, string? afterKey, int limit, CancellationToken cancellationToken)
     {
-        if (!database.Exists)
-        {
-            return [];
-        }
         (string Sql, string? StateName) query = kind switch
         {
             DueWorkKind.PendingOrders => (DueWorkSql.PendingOrders, null),
@@ -28,18 +24,13 @@ internal sealed class DueWorkQueries(ReadModelDatabase database, IOptions<Cluste
             DueWorkKind.WebhookEndpoints => (DueWorkSql.StoredKeys, "webhooks"),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown kind of due work."),
         };
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = SqlCommands.Create(connection, query.Sql).Text("@after", afterKey).Int("@limit", limit);
-        if (query.StateName is not null)
+        return database.ReadKeysAsync(query.Sql, command =>
         {
-            command.Text("@service", cluster.Value.ServiceId).Text("@state", query.StateName);
-        }
-        var keys = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            keys.Add(reader.GetString(0));
-        }
-        return keys;
+            command.Text("@after", afterKey).Int("@limit", limit);
+            if (query.StateName is not null)
+            {
+                command.Text("@service", cluster.Value.ServiceId).Text("@state", query.StateName);
+            }
+        }, cancellationToken);
     }
 }
