@@ -164,11 +164,13 @@ public sealed class OrderGrain(
             return 0;
         }
         var restored = 0;
+        // The table is asked first: the organization's timeout is read only for a reminder that is missing.
         if (state.Status == OrderStatus.Pending && await this.GetReminder(AutoCancelReminder) is null)
         {
             var settings = (await GrainFactory.GetGrain<IOrganizationGrain>(state.OrganizationId).Get())?.Settings;
             var dueAt = state.CreatedAt + TimeSpan.FromMinutes(settings?.AutoCancelMinutes ?? DefaultAutoCancelMinutes);
-            restored += await this.RestoreDueReminder(AutoCancelReminder, dueAt, time);
+            await this.RegisterDueReminder(AutoCancelReminder, dueAt - time.GetUtcNow());
+            restored++;
         }
         if (state.PendingEvents.Count > 0 && await this.GetReminder(OutboxReminder) is null)
         {

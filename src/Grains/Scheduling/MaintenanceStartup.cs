@@ -55,29 +55,22 @@ internal sealed class MaintenanceStartup(
         // Real time, as below.
         var interval = options.Value.ReminderCheckInterval;
         using var timer = new PeriodicTimer(interval);
-        while (await Tick(timer, stopping))
-        {
-            try
-            {
-                await grains.GetGrain<IMaintenanceGrain>(MaintenanceKey.Global).Ensure();
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException || !stopping.IsCancellationRequested)
-            {
-                SchedulingLog.CheckFailed(logger, exception, interval);
-            }
-        }
-    }
-
-    /// <summary>Waits for the next check; false once the silo stops.</summary>
-    private static async Task<bool> Tick(PeriodicTimer timer, CancellationToken stopping)
-    {
         try
         {
-            return await timer.WaitForNextTickAsync(stopping);
+            while (await timer.WaitForNextTickAsync(stopping))
+            {
+                try
+                {
+                    await grains.GetGrain<IMaintenanceGrain>(MaintenanceKey.Global).Ensure();
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException || !stopping.IsCancellationRequested)
+                {
+                    SchedulingLog.CheckFailed(logger, exception, interval);
+                }
+            }
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            return false;
         }
     }
 

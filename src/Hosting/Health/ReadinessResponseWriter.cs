@@ -27,12 +27,13 @@ internal static class ReadinessResponseWriter
             .Select(component => Provider(component, report.Entries[component]))
             .ToList();
         var status = report.Status == HealthStatus.Healthy ? "ready" : "not ready";
-        var operatorAsks = (await context.AuthenticateAsync(DashboardAuthentication.Scheme)).Succeeded;
-        object body = operatorAsks
-            ? new Readiness(status, silo, providers)
-            : new ShortReadiness(status, silo, [.. providers.Select(p => new ShortProviderHealth(p.Component, p.Healthy))]);
+        if (!(await context.AuthenticateAsync(DashboardAuthentication.Scheme)).Succeeded)
+        {
+            // Left out of the answer (null members are not written).
+            providers = [.. providers.Select(p => p with { Kind = null, Detail = null })];
+        }
         context.Response.ContentType = "application/json; charset=utf-8";
-        await JsonSerializer.SerializeAsync(context.Response.Body, body, body.GetType(), Json, context.RequestAborted);
+        await JsonSerializer.SerializeAsync(context.Response.Body, new Readiness(status, silo, providers), Json, context.RequestAborted);
     }
 
     public static Task WriteLiveAsync(HttpContext context, HealthReport report)
@@ -55,18 +56,9 @@ internal static class ReadinessResponseWriter
 
     private sealed record ProviderHealth(
         [property: JsonPropertyName("component")] string Component,
-        [property: JsonPropertyName("kind")] string Kind,
+        [property: JsonPropertyName("kind"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Kind,
         [property: JsonPropertyName("healthy")] bool Healthy,
-        [property: JsonPropertyName("detail")] string Detail);
-
-    private sealed record ShortReadiness(
-        [property: JsonPropertyName("status")] string Status,
-        [property: JsonPropertyName("silo")] string Silo,
-        [property: JsonPropertyName("providers")] IReadOnlyList<ShortProviderHealth> Providers);
-
-    private sealed record ShortProviderHealth(
-        [property: JsonPropertyName("component")] string Component,
-        [property: JsonPropertyName("healthy")] bool Healthy);
+        [property: JsonPropertyName("detail"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Detail);
 
     private sealed record Liveness([property: JsonPropertyName("status")] string Status);
 }

@@ -47,52 +47,49 @@ internal sealed partial class MembershipLossWatchdog(
     {
         var misses = 0;
         using var timer = new PeriodicTimer(CheckInterval);
-        while (await Tick(timer, stopping))
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(stopping))
             {
-                var row = await table.ReadRowAsync(silo.SiloAddress, stopping);
-                misses = row.Members.Any(member => member.Item1.SiloAddress.Equals(silo.SiloAddress)) ? 0 : misses + 1;
+                misses = await MissesAfterCheckAsync(misses, stopping);
+                if (misses >= MissesBeforeStop && !stopping.IsCancellationRequested)
+                {
+                    fatal.OnFatalException(
+                        this,
+                        $"The membership table no longer holds this silo ({silo.SiloAddress}): its store lost the cluster's rows. "
+                        + "Stopping so the silo's supervisor starts it again into a fresh table.");
+                    return;
+                }
             }
-            catch (RedisClusteringException exception) when (!stopping.IsCancellationRequested)
-            {
-                // Orleans's Redis table answers a table without its version row ("may have expired or been deleted") so.
-                LogTableUnreadable(logger, exception);
-                misses++;
-            }
-            catch (Exception exception) when (!stopping.IsCancellationRequested)
-            {
-                LogReadFailed(logger, exception);
-                misses = 0;
-                continue;
-            }
-            if (misses == 0)
-            {
-                continue;
-            }
-            LogRowMissing(logger, silo.SiloAddress, misses, MissesBeforeStop);
-            if (misses >= MissesBeforeStop && !stopping.IsCancellationRequested)
-            {
-                fatal.OnFatalException(
-                    this,
-                    $"The membership table no longer holds this silo ({silo.SiloAddress}): its store lost the cluster's rows. "
-                    + "Stopping so the silo's supervisor starts it again into a fresh table.");
-                return;
-            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
         }
     }
 
-    /// <summary>Waits for the next check; false once the silo stops.</summary>
-    private static async Task<bool> Tick(PeriodicTimer timer, CancellationToken stopping)
+    /// <summary>Reads this silo's row once: the misses in a row so far, counting this check (0 when the row is there or the read failed).</summary>
+    private async Task<int> MissesAfterCheckAsync(int misses, CancellationToken stopping)
     {
         try
         {
-            return await timer.WaitForNextTickAsync(stopping);
+            var row = await table.ReadRowAsync(silo.SiloAddress, stopping);
+            if (row.Members.Any(member => member.Item1.SiloAddress.Equals(silo.SiloAddress)))
+            {
+                return 0;
+            }
         }
-        catch (OperationCanceledException)
+        catch (RedisClusteringException exception) when (!stopping.IsCancellationRequested)
         {
-            return false;
+            // Orleans's Redis table answers a table without its version row ("may have expired or been deleted") so.
+            LogTableUnreadable(logger, exception);
         }
+        catch (Exception exception) when (exception is not OperationCanceledException || !stopping.IsCancellationRequested)
+        {
+            LogReadFailed(logger, exception);
+            return 0;
+        }
+        LogRowMissing(logger, silo.SiloAddress, misses + 1, MissesBeforeStop);
+        return misses + 1;
     }
 
     [LoggerMessage(EventId = 1301, Level = LogLevel.Debug, Message = "Reading this silo's membership row failed; the check is repeated")]
