@@ -50,7 +50,7 @@ public sealed class ClusterProfileTests(ScratchDatabase database) : IClassFixtur
         await using var a = await SiloHost.StartAsync(_root.Path, Settings("silo-a"));
         await WaitForActiveSilosAsync(a, 1);
         var address = a.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToString();
-        await Task.Delay(MembershipLossWatchdogInterval * 2);
+        await Task.Delay(MembershipLossWatchdog.CheckInterval * 2);
         Assert.DoesNotContain(TestFatalErrorHandler.Errors, error => error.Contains(address, StringComparison.Ordinal));
 
         // What FLUSHALL does to this cluster, without touching the other tests' keys.
@@ -69,8 +69,6 @@ public sealed class ClusterProfileTests(ScratchDatabase database) : IClassFixtur
         // fresh silo's start would create, or the stop retries for minutes.
         await redis.GetDatabase().HashSetAsync(table, "Version", "0");
     }
-
-    private static readonly TimeSpan MembershipLossWatchdogInterval = TimeSpan.FromSeconds(1);
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -139,16 +139,17 @@ internal static partial class BadRequestWording
         : type.IsArray ? type.GetElementType()
         : type.GetInterfaces().Append(type).FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0];
 
-    /// <summary>A query or route parameter's C# type as ASP.NET Core names it ("Nullable&lt;int&gt;", "int", "Guid"…).</summary>
-    private static string KindOfParameter(string type) => type.Replace("Nullable<", "", StringComparison.Ordinal).TrimEnd('>') switch
+    /// <summary>The C# type names ASP.NET Core gives the parameters it failed to bind ("Nullable&lt;int&gt;", "int"…).</summary>
+    private static readonly Dictionary<string, Type> ParameterTypes = new(StringComparer.Ordinal)
     {
-        "int" or "long" or "short" => "a whole number",
-        "decimal" or "double" or "float" => "a number",
-        "bool" => "true or false",
-        "DateTimeOffset" or "DateTime" => "a date and time (ISO 8601)",
-        "DateOnly" => "a date (such as 2026-12-07)",
-        _ => "a value of another form",
+        ["int"] = typeof(int), ["long"] = typeof(long), ["short"] = typeof(short),
+        ["decimal"] = typeof(decimal), ["double"] = typeof(double), ["float"] = typeof(float), ["bool"] = typeof(bool),
+        ["DateTimeOffset"] = typeof(DateTimeOffset), ["DateTime"] = typeof(DateTime), ["DateOnly"] = typeof(DateOnly),
     };
+
+    /// <summary>A query or route parameter's kind, in the same words as a body field's (<see cref="Kind"/>).</summary>
+    private static string KindOfParameter(string type) =>
+        ParameterTypes.TryGetValue(type.Replace("Nullable<", "", StringComparison.Ordinal).TrimEnd('>'), out var known) ? Kind(known) : "a value of another form";
 
     /// <summary>"$.lines[0].quantity" → "lines[0].quantity"; "$" → "".</summary>
     private static string Field(string? jsonPath) => (jsonPath ?? "$").TrimStart('$').TrimStart('.');
