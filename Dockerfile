@@ -13,6 +13,7 @@ COPY src/ReadModel/ReadModel.csproj src/ReadModel/
 COPY src/WebApi/WebApi.csproj src/WebApi/
 COPY src/Silo/Silo.csproj src/Silo/
 RUN dotnet restore src/Silo/Silo.csproj
+COPY docs/api.md docs/
 COPY src/ src/
 RUN dotnet publish src/Silo/Silo.csproj -c Release -o /app --no-restore --no-self-contained -p:UseAppHost=false
 

@@ -78,9 +78,15 @@ say "GRANARY_TEST_REDIS=${GRANARY_TEST_REDIS:-}"
 # Debian packages the tests run, installed when missing (root): docker-compose (no Docker engine needed;
 # tests/Silo.Tests/Deployment validates docker-compose.yml with `docker-compose config`) and nginx (the proxy of the
 # clusters in tests/Cluster.Tests: scripts/cluster.sh and the network-namespace topology of scripts/topology.sh).
+# curl, jq, openssl, ss and nc run the examples of README.md and docs/api.md (tests/WebApi.Tests/Walkthrough).
 # Without them those tests fail.
 missing=()
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v jq >/dev/null 2>&1 || missing+=(jq)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v ss >/dev/null 2>&1 || missing+=(iproute2)
+command -v nc >/dev/null 2>&1 || missing+=(netcat-openbsd)
 command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
 if ((${#missing[@]} > 0)); then
     if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then

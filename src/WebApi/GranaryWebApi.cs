@@ -57,6 +57,7 @@ public static class GranaryWebApi
             {
                 // The product's name, not the assembly's.
                 document.Info.Title = "Granary API";
+                document.Info.Description = ApiGuide.Description;
                 return Task.CompletedTask;
             })
             .AddDocumentTransformer<BearerSecurityTransformer>()
@@ -85,6 +86,7 @@ public static class GranaryWebApi
             o.RoutePrefix = "swagger";
             o.SwaggerEndpoint("/openapi/v1.json", "Granary API v1");
         }));
+        app.MapApiGuide();
         foreach (var map in EndpointGroups.All)
         {
             map(app);

@@ -9,7 +9,7 @@ namespace Granary.WebApi.Tests;
 /// <summary>
 /// Every <c>/api/v1/orgs/{org}/…</c> endpoint, walked with callers from another organization (404, never 403, and the
 /// same answer as for an organization that doesn't exist) and with read-only callers of the organization (403 on
-/// writes and admin endpoints, 2xx on reads). The walk is checked against the app's own routes, so a new org-scoped
+/// writes and admin endpoints, 2xx on reads), and with members and read-write keys (403 on admin endpoints). The walk is checked against the app's own routes, so a new org-scoped
 /// endpoint without an entry here fails <see cref="Walk_CoversEveryOrgScopedRoute"/>.
 /// </summary>
 public sealed class TenantIsolationTests
@@ -39,7 +39,7 @@ public sealed class TenantIsolationTests
         new("GET", "/api/v1/orgs/{org}/members", null, Needs.Viewer),
         new("POST", "/api/v1/orgs/{org}/members", """{"email":"someone@example.com","role":"member"}""", Needs.Admin),
         new("PATCH", "/api/v1/orgs/{org}/members/{userId}", """{"role":"admin"}""", Needs.Admin),
-        new("DELETE", "/api/v1/orgs/{org}/members/{userId}", null, Needs.Admin),
+        new("DELETE", "/api/v1/orgs/{org}/members/{userId}", null, Needs.Admin), // another member's id: admin; your own: anyone
         new("POST", "/api/v1/orgs/{org}/api-keys", """{"name":"k","scopes":["read"]}""", Needs.Admin),
         new("GET", "/api/v1/orgs/{org}/api-keys", null, Needs.Admin),
         new("DELETE", "/api/v1/orgs/{org}/api-keys/{keyId}", null, Needs.Admin),
@@ -104,12 +104,14 @@ public sealed class TenantIsolationTests
         var ownerA = await factory.RegisterAndLoginAsync();
         var ownerB = await factory.RegisterAndLoginAsync();
         var viewer = await factory.RegisterAndLoginAsync();
+        var member = await factory.RegisterAndLoginAsync();
         var orgA = await ownerA.CreateOrganizationAsync("A");
         var orgB = await ownerB.CreateOrganizationAsync("B");
         await ownerB.AddMemberAsync(orgB, viewer, "viewer");
+        await ownerB.AddMemberAsync(orgB, member, "member");
         Assert.Equal(HttpStatusCode.OK, (await ownerB.Client.PutAsync($"/api/v1/orgs/{orgB}/inventory/{ApiSamples.Sku}", ApiSamples.Json("""{"onHand":10}"""))).StatusCode);
         var orderB = await ownerB.CreateOrderAsync(orgB);
-        var (keyB, _) = await ownerB.CreateApiKeyAsync(orgB, "read", "write");
+        var (keyB, writeKeyB) = await ownerB.CreateApiKeyAsync(orgB, "read", "write");
         var (_, readKeyB) = await ownerB.CreateApiKeyAsync(orgB, "read");
         var (_, writeKeyA) = await ownerA.CreateApiKeyAsync(orgA, "read", "write");
         var channel = await ownerB.Client.PostAsync($"/api/v1/orgs/{orgB}/channels", ApiSamples.Json("""{"kind":"generic","name":"Shop"}"""));
@@ -135,6 +137,7 @@ public sealed class TenantIsolationTests
         };
         var outsiders = new (string Who, HttpClient Client)[] { ("owner of another org", ownerA.Client), ("write API key of another org", factory.ClientWith(writeKeyA)) };
         var readers = new (string Who, HttpClient Client)[] { ("viewer", viewer.Client), ("read-scoped API key", factory.ClientWith(readKeyB)) };
+        var members = new (string Who, HttpClient Client)[] { ("member", member.Client), ("read-write API key", factory.ClientWith(writeKeyB)) };
 
         foreach (var entry in Walk)
         {
@@ -170,6 +173,13 @@ public sealed class TenantIsolationTests
                     Assert.True(answer.StatusCode == HttpStatusCode.Forbidden, $"{entry.Route} as {who}: {(int)answer.StatusCode} {text}");
                     await answer.AssertProblemAsync(HttpStatusCode.Forbidden);
                 }
+            }
+            // Members may do what a member may, not more: every admin operation is 403 for them (what they may do is
+            // not called here, so that the snapshot below stays the same).
+            foreach (var (who, client) in entry.Needs == Needs.Admin ? members : [])
+            {
+                var answer = await client.SendAsync(Request(entry, path));
+                Assert.True(answer.StatusCode == HttpStatusCode.Forbidden, $"{entry.Route} as {who}: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync()}");
             }
         }
 

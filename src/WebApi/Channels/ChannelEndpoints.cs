@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Security.Cryptography;
 using Granary.Grains.Channels;
 using Granary.Grains.Organizations;
@@ -23,21 +22,17 @@ internal static class ChannelEndpoints
     public static void MapChannels(IEndpointRouteBuilder app)
     {
         var channels = app.MapOrganizationGroup("/{org}/channels", "Channels");
-        channels.MapPost("", Create).Validate<CreateChannelRequest>().WithName("CreateChannel")
+        channels.MapPost("", Create).RequireRole(OrgRole.Admin).Validate<CreateChannelRequest>().WithName("CreateChannel")
             .WithSummary("Creates a channel (admin); the response is the only time its signing secret is shown.");
-        channels.MapGet("", List).WithName("ListChannels").WithSummary("The organization's channels, without secrets.");
-        channels.MapPost("/{id}/rotate-secret", RotateSecret).WithName("RotateChannelSecret")
+        channels.MapGet("", List).RequireRole(OrgRole.Viewer).WithName("ListChannels").WithSummary("The organization's channels, without secrets.");
+        channels.MapPost("/{id}/rotate-secret", RotateSecret).RequireRole(OrgRole.Admin).WithName("RotateChannelSecret")
             .WithSummary("Replaces the signing secret at once (admin); the old one stops working. Shows the new one once.");
-        channels.MapPost("/{id}/disable", Disable).WithName("DisableChannel").WithSummary("Stops accepting inbound payloads (admin).");
+        channels.MapPost("/{id}/disable", Disable).RequireRole(OrgRole.Admin).WithName("DisableChannel").WithSummary("Stops accepting inbound payloads (admin).");
     }
 
     public static async Task<Results<Created<ChannelWithSecretResponse>, ProblemHttpResult>> Create(
-        string org, CreateChannelRequest request, ClaimsPrincipal caller, HttpRequest http, IGrainFactory grains, OrgAccess access)
+        string org, CreateChannelRequest request, HttpRequest http, IGrainFactory grains)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         var id = "ch_" + WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(16));
         var secret = NewSecret();
         var command = new NewChannel(org, CreateChannelRequest.ParseKind(request.Kind)!.Value, request.Name!.Trim(), secret);
@@ -48,20 +43,16 @@ internal static class ChannelEndpoints
         return TypedResults.Created($"/api/v1/orgs/{org}/channels/{id}", ChannelWithSecretResponse.From(channel, http, secret));
     }
 
-    public static async Task<Results<Ok<ListPage<ChannelResponse>>, ProblemHttpResult>> List(string org, ClaimsPrincipal caller, HttpRequest http, IGrainFactory grains, OrgAccess access)
+    public static async Task<Results<Ok<ListPage<ChannelResponse>>, ProblemHttpResult>> List(string org, HttpRequest http, IGrainFactory grains)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         var channels = await grains.GetGrain<IOrganizationChannelsGrain>(org).List();
         return TypedResults.Ok(ListPage.Whole(channels.Select(c => ChannelResponse.From(c, http))));
     }
 
     public static async Task<Results<Ok<ChannelWithSecretResponse>, ProblemHttpResult>> RotateSecret(
-        string org, string id, ClaimsPrincipal caller, HttpRequest http, IGrainFactory grains, OrgAccess access)
+        string org, string id, HttpRequest http, IGrainFactory grains)
     {
-        if (await FindAsync(grains, access, caller, org, id) is { } problem)
+        if (await FindAsync(grains, org, id) is { } problem)
         {
             return problem;
         }
@@ -72,9 +63,9 @@ internal static class ChannelEndpoints
     }
 
     public static async Task<Results<Ok<ChannelResponse>, ProblemHttpResult>> Disable(
-        string org, string id, ClaimsPrincipal caller, HttpRequest http, IGrainFactory grains, OrgAccess access)
+        string org, string id, HttpRequest http, IGrainFactory grains)
     {
-        if (await FindAsync(grains, access, caller, org, id) is { } problem)
+        if (await FindAsync(grains, org, id) is { } problem)
         {
             return problem;
         }
@@ -85,13 +76,9 @@ internal static class ChannelEndpoints
 
     private static string NewSecret() => SecretPrefix + SecretTokens.NewSecret();
 
-    /// <summary>Admin of <paramref name="org"/>, and the channel belongs to it; a channel of another organization is a 404.</summary>
-    private static async Task<ProblemHttpResult?> FindAsync(IGrainFactory grains, OrgAccess access, ClaimsPrincipal caller, string org, string id)
+    /// <summary>The channel belongs to <paramref name="org"/>; a channel of another organization is a 404.</summary>
+    private static async Task<ProblemHttpResult?> FindAsync(IGrainFactory grains, string org, string id)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         if (!InboundHookEndpoints.IsChannelId(id))
         {
             return ApiProblems.NotFound("The channel");

@@ -8,8 +8,9 @@ internal static class ApiGroups
 {
     /// <summary>
     /// <c>/api/v1/orgs{suffix}</c> under <paramref name="tag"/>: a caller is required (401 otherwise) and counted
-    /// against the per-caller rate limit; each endpoint checks the caller's membership and role in the organization
-    /// (403 for a role that may not, 404 for an organization or resource that isn't the caller's).
+    /// against the per-caller rate limit; each endpoint declares the least role it needs with
+    /// <see cref="Organizations.LeastRoleExtensions.RequireRole"/> (403 for a role that may not, 404 for an organization
+    /// that isn't the caller's; tests fail for an org-scoped endpoint without one).
     /// </summary>
     public static RouteGroupBuilder MapOrganizationGroup(this IEndpointRouteBuilder app, string suffix, string tag) =>
         app.MapGroup("/api/v1/orgs" + suffix).WithTags(tag).RequireCaller().RequireRateLimit(RateLimitPolicy.PerCaller)

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Granary.Grains.Inventory;
 using Granary.Grains.Organizations;
 using Granary.ReadModel;
@@ -18,22 +17,18 @@ internal static class InventoryEndpoints
     public static void MapInventory(IEndpointRouteBuilder app)
     {
         var inventory = app.MapOrganizationGroup("/{org}/inventory", "Inventory");
-        inventory.MapGet("/", List).WithName("ListInventory").WithSummary("Stock levels by SKU (cursor pagination).")
+        inventory.MapGet("/", List).RequireRole(OrgRole.Viewer).WithName("ListInventory").WithSummary("Stock levels by SKU (cursor pagination).")
             .ProducesProblem(StatusCodes.Status501NotImplemented);
-        inventory.MapGet("/{sku}", Get).WithName("GetStock").WithSummary("One SKU's stock.");
-        inventory.MapPut("/{sku}", SetOnHand).Validate<SetOnHandRequest>().WithName("SetOnHand")
+        inventory.MapGet("/{sku}", Get).RequireRole(OrgRole.Viewer).WithName("GetStock").WithSummary("One SKU's stock.");
+        inventory.MapPut("/{sku}", SetOnHand).RequireRole(OrgRole.Member).Validate<SetOnHandRequest>().WithName("SetOnHand")
             .WithSummary("Sets the units on hand (member).").ProducesProblem(StatusCodes.Status409Conflict);
-        inventory.MapPost("/{sku}/adjust", Adjust).Validate<AdjustStockRequest>().WithName("AdjustStock")
+        inventory.MapPost("/{sku}/adjust", Adjust).RequireRole(OrgRole.Member).Validate<AdjustStockRequest>().WithName("AdjustStock")
             .WithSummary("Adds or removes units on hand (member).").ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     public static async Task<Results<Ok<StockPageResponse>, ValidationProblem, ProblemHttpResult>> List(
-        string org, string? cursor, int? limit, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access, HttpContext context, CancellationToken cancellationToken)
+        string org, string? cursor, int? limit, IGrainFactory grains, HttpContext context, CancellationToken cancellationToken)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         if (!Cursors.TryDecode(cursor, out var after))
         {
             return ApiProblems.Invalid("cursor", "cursor is not a cursor this API returned.");
@@ -52,12 +47,8 @@ internal static class InventoryEndpoints
         return TypedResults.Ok(new StockPageResponse([.. page.Items.Select(StockResponse.From)], next));
     }
 
-    public static async Task<Results<Ok<StockResponse>, ValidationProblem, ProblemHttpResult>> Get(string org, string sku, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
+    public static async Task<Results<Ok<StockResponse>, ValidationProblem, ProblemHttpResult>> Get(string org, string sku, IGrainFactory grains)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         if (!Sku.IsValid(sku))
         {
             return InvalidSku();
@@ -66,20 +57,16 @@ internal static class InventoryEndpoints
     }
 
     public static Task<Results<Ok<StockResponse>, ValidationProblem, ProblemHttpResult>> SetOnHand(
-        string org, string sku, SetOnHandRequest request, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access) =>
-        Change(org, sku, caller, grains, access, stock => stock.SetOnHand(request.OnHand!.Value));
+        string org, string sku, SetOnHandRequest request, IGrainFactory grains) =>
+        Change(org, sku, grains, stock => stock.SetOnHand(request.OnHand!.Value));
 
     public static Task<Results<Ok<StockResponse>, ValidationProblem, ProblemHttpResult>> Adjust(
-        string org, string sku, AdjustStockRequest request, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access) =>
-        Change(org, sku, caller, grains, access, stock => stock.Adjust(request.Delta!.Value, request.Reason!));
+        string org, string sku, AdjustStockRequest request, IGrainFactory grains) =>
+        Change(org, sku, grains, stock => stock.Adjust(request.Delta!.Value, request.Reason!));
 
     private static async Task<Results<Ok<StockResponse>, ValidationProblem, ProblemHttpResult>> Change(
-        string org, string sku, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access, Func<IInventoryGrain, Task<StockLevel>> change)
+        string org, string sku, IGrainFactory grains, Func<IInventoryGrain, Task<StockLevel>> change)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Member) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         if (!Sku.IsValid(sku))
         {
             return InvalidSku();

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Granary.Grains.Emails;
 using Granary.Grains.Jobs;
@@ -22,20 +21,16 @@ internal static partial class JobEndpoints
     public static void MapJobs(IEndpointRouteBuilder app)
     {
         var jobs = app.MapOrganizationGroup("/{org}/jobs", "Jobs");
-        jobs.MapGet("", Summary).WithName("GetJobsSummary").WithSummary("Webhook deliveries and email jobs of the organization, counted per status.");
-        jobs.MapGet("/dead", Dead).WithName("ListDeadJobs")
+        jobs.MapGet("", Summary).RequireRole(OrgRole.Viewer).WithName("GetJobsSummary").WithSummary("Webhook deliveries and email jobs of the organization, counted per status.");
+        jobs.MapGet("/dead", Dead).RequireRole(OrgRole.Viewer).WithName("ListDeadJobs")
             .WithSummary("Dead-lettered jobs of one kind (kind=webhook, the default, or email), newest first; page with cursor.");
-        jobs.MapPost("/dead/{kind}/{id}/retry", Retry).WithName("RetryDeadJob")
+        jobs.MapPost("/dead/{kind}/{id}/retry", Retry).RequireRole(OrgRole.Admin).WithName("RetryDeadJob")
             .WithSummary("Makes a new attempt of a dead job now (admin) and restarts its retry schedule; answers 202.");
     }
 
     public static async Task<Results<Ok<JobsSummaryResponse>, ProblemHttpResult>> Summary(
-        string org, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access, IListQueries queries, CancellationToken cancellationToken)
+        string org, IGrainFactory grains, IListQueries queries, CancellationToken cancellationToken)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         if (!queries.Supported)
         {
             return ListProblems.NeedsSql();
@@ -45,12 +40,8 @@ internal static partial class JobEndpoints
     }
 
     public static async Task<Results<Ok<WebhookDeliveryPageResponse>, Ok<EmailJobPageResponse>, ValidationProblem, ProblemHttpResult>> Dead(
-        string org, string? kind, string? cursor, int? limit, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access, IListQueries queries, CancellationToken cancellationToken)
+        string org, string? kind, string? cursor, int? limit, IGrainFactory grains, IListQueries queries, CancellationToken cancellationToken)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         if (ParseKind(kind ?? "webhook") is not { } parsed)
         {
             return ApiProblems.Invalid("kind", "kind must be webhook or email.");
@@ -73,12 +64,8 @@ internal static partial class JobEndpoints
         return TypedResults.Ok(new EmailJobPageResponse([.. emails.Items.Select(EmailJobResponse.From)], JobPaging.Next(emails)));
     }
 
-    public static async Task<Results<Accepted<JobAcceptedResponse>, ProblemHttpResult>> Retry(string org, string kind, string id, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
+    public static async Task<Results<Accepted<JobAcceptedResponse>, ProblemHttpResult>> Retry(string org, string kind, string id, IGrainFactory grains)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         var parsed = ParseKind(kind);
         if (parsed is null || !JobIdPattern().IsMatch(id))
         {

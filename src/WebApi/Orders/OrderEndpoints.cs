@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -25,30 +24,26 @@ internal static class OrderEndpoints
     public static void MapOrders(IEndpointRouteBuilder app)
     {
         var orders = app.MapOrganizationGroup("/{org}/orders", "Orders");
-        orders.MapPost("/", Create).Validate<CreateOrderRequest>().WithName("CreateOrder")
+        orders.MapPost("/", Create).RequireRole(OrgRole.Member).Validate<CreateOrderRequest>().WithName("CreateOrder")
             .WithSummary("Creates a pending order (member); needs an Idempotency-Key header.")
             .WithMetadata(new RequiredHeader(IdempotencyHeader,
                 "Names this creation (at most 200 characters): a retry with the same key and body gets the first answer, marked Idempotent-Replayed: true."))
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        orders.MapGet("/", OrderListEndpoint.List).WithName("ListOrders")
+        orders.MapGet("/", OrderListEndpoint.List).RequireRole(OrgRole.Viewer).WithName("ListOrders")
             .WithSummary("Orders newest first, filtered by status, channel, creation time and customer email (cursor pagination).")
             .ProducesProblem(StatusCodes.Status501NotImplemented);
-        orders.MapGet("/{id}", Get).WithName("GetOrder").WithSummary("One order.").Produces<OrderResponse>(StatusCodes.Status200OK, "application/json");
-        orders.MapPost("/{id}/confirm", Confirm).WithName("ConfirmOrder").WithSummary("Reserves stock for every line or none (member).").ProducesProblem(StatusCodes.Status409Conflict);
-        orders.MapPost("/{id}/pack", Pack).WithName("PackOrder").WithSummary("Marks a confirmed order packed (member).").ProducesProblem(StatusCodes.Status409Conflict);
-        orders.MapPost("/{id}/ship", Ship).Validate<ShipOrderRequest>().WithName("ShipOrder").WithSummary("Ships a packed order with a tracking number (member).").ProducesProblem(StatusCodes.Status409Conflict);
-        orders.MapPost("/{id}/deliver", Deliver).WithName("DeliverOrder").WithSummary("Marks a shipped order delivered (member).").ProducesProblem(StatusCodes.Status409Conflict);
-        orders.MapPost("/{id}/cancel", Cancel).WithName("CancelOrder").WithSummary("Cancels a pending or confirmed order and releases its stock (member).").ProducesProblem(StatusCodes.Status409Conflict);
+        orders.MapGet("/{id}", Get).RequireRole(OrgRole.Viewer).WithName("GetOrder").WithSummary("One order.").Produces<OrderResponse>(StatusCodes.Status200OK, "application/json");
+        orders.MapPost("/{id}/confirm", Confirm).RequireRole(OrgRole.Member).WithName("ConfirmOrder").WithSummary("Reserves stock for every line or none (member).").ProducesProblem(StatusCodes.Status409Conflict);
+        orders.MapPost("/{id}/pack", Pack).RequireRole(OrgRole.Member).WithName("PackOrder").WithSummary("Marks a confirmed order packed (member).").ProducesProblem(StatusCodes.Status409Conflict);
+        orders.MapPost("/{id}/ship", Ship).RequireRole(OrgRole.Member).Validate<ShipOrderRequest>().WithName("ShipOrder").WithSummary("Ships a packed order with a tracking number (member).").ProducesProblem(StatusCodes.Status409Conflict);
+        orders.MapPost("/{id}/deliver", Deliver).RequireRole(OrgRole.Member).WithName("DeliverOrder").WithSummary("Marks a shipped order delivered (member).").ProducesProblem(StatusCodes.Status409Conflict);
+        orders.MapPost("/{id}/cancel", Cancel).RequireRole(OrgRole.Member).WithName("CancelOrder").WithSummary("Cancels a pending or confirmed order and releases its stock (member).").ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     public static async Task<Results<Created<OrderResponse>, ValidationProblem, ProblemHttpResult>> Create(
-        string org, CreateOrderRequest request, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access,
+        string org, CreateOrderRequest request, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey, IGrainFactory grains,
         HttpResponse response)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Member) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > 200)
         {
             return ApiProblems.Invalid(IdempotencyHeader, $"The {IdempotencyHeader} header is required (at most 200 characters).");
@@ -68,39 +63,31 @@ internal static class OrderEndpoints
         return TypedResults.Created($"/api/v1/orgs/{org}/orders/{order.Id}", OrderResponse.From(order));
     }
 
-    public static async Task<Results<RenderedJsonResult, ProblemHttpResult>> Get(string org, string id, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
+    public static async Task<Results<RenderedJsonResult, ProblemHttpResult>> Get(string org, string id, IGrainFactory grains)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         return await Order(grains, org, id).Get() is { } order
             ? new RenderedJsonResult(RenderedOrders.Body(order))
             : ApiProblems.NotFound("The order");
     }
 
-    public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Confirm(string org, string id, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access) =>
-        Move(org, id, caller, grains, access, order => order.Confirm());
+    public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Confirm(string org, string id, IGrainFactory grains) =>
+        Move(org, id, grains, order => order.Confirm());
 
-    public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Pack(string org, string id, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access) =>
-        Move(org, id, caller, grains, access, order => order.Pack());
+    public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Pack(string org, string id, IGrainFactory grains) =>
+        Move(org, id, grains, order => order.Pack());
 
-    public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Ship(string org, string id, ShipOrderRequest request, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access) =>
-        Move(org, id, caller, grains, access, order => order.Ship(request.TrackingNumber!.Trim()));
+    public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Ship(string org, string id, ShipOrderRequest request, IGrainFactory grains) =>
+        Move(org, id, grains, order => order.Ship(request.TrackingNumber!.Trim()));
 
-    public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Deliver(string org, string id, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access) =>
-        Move(org, id, caller, grains, access, order => order.Deliver());
+    public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Deliver(string org, string id, IGrainFactory grains) =>
+        Move(org, id, grains, order => order.Deliver());
 
-    public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Cancel(string org, string id, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access) =>
-        Move(org, id, caller, grains, access, order => order.Cancel("cancelled through the API"));
+    public static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Cancel(string org, string id, IGrainFactory grains) =>
+        Move(org, id, grains, order => order.Cancel("cancelled through the API"));
 
     private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Move(
-        string org, string id, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access, Func<IOrderGrain, Task<OrderSnapshot>> move)
+        string org, string id, IGrainFactory grains, Func<IOrderGrain, Task<OrderSnapshot>> move)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Member) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         var order = Order(grains, org, id);
         try
         {

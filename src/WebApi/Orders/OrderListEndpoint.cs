@@ -1,9 +1,6 @@
-using System.Security.Claims;
 using Granary.Grains.Orders;
-using Granary.Grains.Organizations;
 using Granary.ReadModel;
 using Granary.WebApi.Http;
-using Granary.WebApi.Organizations;
 using Granary.WebApi.Queries;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -14,12 +11,8 @@ internal static class OrderListEndpoint
 {
     public static async Task<Results<Ok<OrderPageResponse>, ValidationProblem, ProblemHttpResult>> List(
         string org, string? status, string? channel, DateTimeOffset? createdFrom, DateTimeOffset? createdTo, string? customerEmail,
-        string? cursor, int? limit, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access, HttpContext context, CancellationToken cancellationToken)
+        string? cursor, int? limit, IGrainFactory grains, HttpContext context, CancellationToken cancellationToken)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         OrderStatus? parsedStatus = null;
         if (status is not null)
         {

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Granary.Grains.Organizations;
 using Granary.WebApi.Auth;
 using Granary.WebApi.Http;
@@ -13,19 +12,15 @@ internal static class ApiKeyEndpoints
     public static void MapApiKeys(IEndpointRouteBuilder app)
     {
         var keys = app.MapOrganizationGroup("/{org}/api-keys", "API keys");
-        keys.MapPost("", Create).Validate<CreateApiKeyRequest>()
+        keys.MapPost("", Create).RequireRole(OrgRole.Admin).Validate<CreateApiKeyRequest>()
             .WithName("CreateApiKey").WithSummary("Creates an API key; the response is the only time its secret is shown.");
-        keys.MapGet("", List).WithName("ListApiKeys").WithSummary("The organization's API keys, without secrets.");
-        keys.MapDelete("/{keyId}", Revoke).WithName("RevokeApiKey").WithSummary("Revokes an API key at once.");
+        keys.MapGet("", List).RequireRole(OrgRole.Admin).WithName("ListApiKeys").WithSummary("The organization's API keys, without secrets.");
+        keys.MapDelete("/{keyId}", Revoke).RequireRole(OrgRole.Admin).WithName("RevokeApiKey").WithSummary("Revokes an API key at once.");
     }
 
     public static async Task<Results<Created<CreatedApiKeyResponse>, ProblemHttpResult>> Create(
-        string org, CreateApiKeyRequest request, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
+        string org, CreateApiKeyRequest request, IGrainFactory grains)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         var secret = SecretTokens.NewApiKey();
         var scopes = request.Scopes!.Distinct().ToList();
         var key = new NewApiKey(Guid.NewGuid().ToString("N"), request.Name!.Trim(), scopes, SecretTokens.Hash(secret), secret[..10]);
@@ -37,22 +32,14 @@ internal static class ApiKeyEndpoints
             new CreatedApiKeyResponse(info.Id, info.Name, info.Scopes, info.Prefix, info.CreatedAt, secret));
     }
 
-    public static async Task<Results<Ok<ListPage<ApiKeyResponse>>, ProblemHttpResult>> List(string org, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
+    public static async Task<Results<Ok<ListPage<ApiKeyResponse>>, ProblemHttpResult>> List(string org, IGrainFactory grains)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         var keys = await grains.GetGrain<IOrganizationGrain>(org).GetApiKeys();
         return TypedResults.Ok(ListPage.Whole(keys.Select(ApiKeyResponse.From)));
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> Revoke(string org, string keyId, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
+    public static async Task<Results<NoContent, ProblemHttpResult>> Revoke(string org, string keyId, IGrainFactory grains)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         return await grains.GetGrain<IOrganizationGrain>(org).RevokeApiKey(keyId) ? TypedResults.NoContent() : ApiProblems.NotFound("The API key");
     }
 }

@@ -17,24 +17,20 @@ internal static class MemberEndpoints
     public static void MapMembers(IEndpointRouteBuilder app)
     {
         var members = app.MapOrganizationGroup("/{org}/members", "Members");
-        members.MapGet("", List).WithName("ListMembers").WithSummary("The organization's members and roles.");
-        members.MapPost("", Add).Validate<AddMemberRequest>()
+        members.MapGet("", List).RequireRole(OrgRole.Viewer).WithName("ListMembers").WithSummary("The organization's members and roles.");
+        members.MapPost("", Add).RequireRole(OrgRole.Admin).Validate<AddMemberRequest>()
             .WithName("AddMember").WithSummary("Adds an existing user (admin; owner to add an owner).")
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        members.MapPatch("/{userId}", ChangeRole).Validate<ChangeRoleRequest>()
+        members.MapPatch("/{userId}", ChangeRole).RequireRole(OrgRole.Admin).Validate<ChangeRoleRequest>()
             .WithName("ChangeMemberRole").WithSummary("Changes a member's role (admin; owner for owners); the last owner can't be demoted.")
             .ProducesProblem(StatusCodes.Status409Conflict);
-        members.MapDelete("/{userId}", Remove)
+        members.MapDelete("/{userId}", Remove).RequireRole(OrgRole.Viewer)
             .WithName("RemoveMember").WithSummary("Removes a member (admin), or the caller leaves; the last owner can't leave.")
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    public static async Task<Results<Ok<ListPage<MemberResponse>>, ProblemHttpResult>> List(string org, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
+    public static async Task<Results<Ok<ListPage<MemberResponse>>, ProblemHttpResult>> List(string org, IGrainFactory grains)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         var members = await grains.GetGrain<IOrganizationGrain>(org).GetMembers();
         return TypedResults.Ok(ListPage.Whole(members.Select(MemberResponse.From)));
     }
@@ -42,10 +38,6 @@ internal static class MemberEndpoints
     public static async Task<Results<Created<MemberResponse>, ProblemHttpResult>> Add(
         string org, AddMemberRequest request, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         var userId = await grains.GetGrain<IEmailIndexGrain>(EmailAddress.Normalize(request.Email!)).GetUserId();
         if (userId is null || await grains.GetGrain<IUserGrain>(userId).GetProfile() is not { } user)
         {
@@ -70,10 +62,6 @@ internal static class MemberEndpoints
     public static async Task<Results<Ok<MemberResponse>, ProblemHttpResult>> ChangeRole(
         string org, string userId, ChangeRoleRequest request, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         MemberChange change;
         try
         {
@@ -89,9 +77,8 @@ internal static class MemberEndpoints
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Remove(string org, string userId, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
     {
-        // Leaving is open to every member; removing someone else needs admin (checked again by the grain).
-        var self = caller.UserId() == userId;
-        if (await access.DenyUnlessAsync(caller, org, self ? OrgRole.Viewer : OrgRole.Admin) is ProblemHttpResult denied)
+        // Leaving is open to every member (RequireRole: viewer); removing someone else needs admin (checked again by the grain).
+        if (caller.UserId() != userId && await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
         {
             return denied;
         }

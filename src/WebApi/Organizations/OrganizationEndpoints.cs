@@ -19,9 +19,9 @@ internal static class OrganizationEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
         orgs.MapGet("", List)
             .WithName("ListOrganizations").WithSummary("The caller's organizations with the role each gives them (a user's access token).");
-        orgs.MapGet("/{org}", Get)
+        orgs.MapGet("/{org}", Get).RequireRole(OrgRole.Viewer)
             .WithName("GetOrganization").WithSummary("The organization (any member or API key of it).");
-        orgs.MapPatch("/{org}/settings", UpdateSettings).Validate<UpdateSettingsRequest>()
+        orgs.MapPatch("/{org}/settings", UpdateSettings).RequireRole(OrgRole.Admin).Validate<UpdateSettingsRequest>()
             .WithName("UpdateOrganizationSettings").WithSummary("Changes settings (admin or owner); fields left out keep their value.");
     }
 
@@ -60,24 +60,16 @@ internal static class OrganizationEndpoints
         return TypedResults.Created($"/api/v1/orgs/{orgId}", OrganizationResponse.From(info));
     }
 
-    public static async Task<Results<Ok<OrganizationResponse>, ProblemHttpResult>> Get(string org, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
+    public static async Task<Results<Ok<OrganizationResponse>, ProblemHttpResult>> Get(string org, IGrainFactory grains)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         return await grains.GetGrain<IOrganizationGrain>(org).Get() is { } info
             ? TypedResults.Ok(OrganizationResponse.From(info))
             : ApiProblems.NotFound("The organization");
     }
 
     public static async Task<Results<Ok<OrganizationResponse>, ProblemHttpResult>> UpdateSettings(
-        string org, UpdateSettingsRequest request, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
+        string org, UpdateSettingsRequest request, IGrainFactory grains)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         var grain = grains.GetGrain<IOrganizationGrain>(org);
         if (await grain.Get() is not { } current || await grain.UpdateSettings(request.ApplyTo(current.Settings)) is not { } updated)
         {

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Granary.Grains.Organizations;
 using Granary.Grains.Stats;
 using Granary.WebApi.Http;
@@ -13,15 +12,11 @@ internal static class StatsEndpoints
     public static void MapStats(IEndpointRouteBuilder app)
     {
         var stats = app.MapOrganizationGroup("/{org}/stats", "Stats");
-        stats.MapGet("/", Get).WithName("GetStats").WithSummary("Orders by status, today's count and revenue (organization's time zone).");
+        stats.MapGet("/", Get).RequireRole(OrgRole.Viewer).WithName("GetStats").WithSummary("Orders by status, today's count and revenue (organization's time zone).");
     }
 
-    public static async Task<Results<Ok<StatsResponse>, ProblemHttpResult>> Get(string org, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
+    public static async Task<Results<Ok<StatsResponse>, ProblemHttpResult>> Get(string org, IGrainFactory grains)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         var stats = await grains.GetGrain<IOrderStatsGrain>(org).Get();
         return TypedResults.Ok(new StatsResponse(stats.ByStatus, new TodayResponse(stats.Date, stats.TimeZone, stats.TodayOrders,
             [.. stats.TodayRevenue.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => new MoneyResponse(r.Value, r.Key))])));

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Granary.Grains.Organizations;
 using Granary.Grains.Webhooks;
@@ -20,21 +19,17 @@ internal static partial class WebhookDeliveryEndpoints
     public static void MapWebhookDeliveries(IEndpointRouteBuilder app)
     {
         var webhooks = WebhookEndpoints.Group(app);
-        webhooks.MapGet("/{id}/deliveries", List).WithName("ListWebhookDeliveries")
+        webhooks.MapGet("/{id}/deliveries", List).RequireRole(OrgRole.Viewer).WithName("ListWebhookDeliveries")
             .WithSummary("The endpoint's deliveries with their attempts, newest first; filter by status, page with cursor.");
-        webhooks.MapGet("/deliveries/{deliveryId}", Get).WithName("GetWebhookDelivery").WithSummary("One delivery with its attempts.");
-        webhooks.MapPost("/deliveries/{deliveryId}/redeliver", Redeliver).WithName("RedeliverWebhook")
+        webhooks.MapGet("/deliveries/{deliveryId}", Get).RequireRole(OrgRole.Viewer).WithName("GetWebhookDelivery").WithSummary("One delivery with its attempts.");
+        webhooks.MapPost("/deliveries/{deliveryId}/redeliver", Redeliver).RequireRole(OrgRole.Admin).WithName("RedeliverWebhook")
             .WithSummary("Makes a new attempt now (admin), whatever the delivery's status; a dead delivery restarts its schedule.");
     }
 
     public static async Task<Results<Ok<WebhookDeliveryPageResponse>, ValidationProblem, ProblemHttpResult>> List(
-        string org, string id, string? status, string? cursor, int? limit, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access, IListQueries queries,
+        string org, string id, string? status, string? cursor, int? limit, IGrainFactory grains, IListQueries queries,
         CancellationToken cancellationToken)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         if (!WebhookEndpoints.IsEndpointId(id))
         {
             return WebhookEndpoints.NotFound();
@@ -61,23 +56,15 @@ internal static partial class WebhookDeliveryEndpoints
         return TypedResults.Ok(new WebhookDeliveryPageResponse([.. page.Items.Select(WebhookDeliveryResponse.From)], JobPaging.Next(page)));
     }
 
-    public static async Task<Results<Ok<WebhookDeliveryResponse>, ProblemHttpResult>> Get(string org, string deliveryId, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
+    public static async Task<Results<Ok<WebhookDeliveryResponse>, ProblemHttpResult>> Get(string org, string deliveryId, IGrainFactory grains)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         return IsDeliveryId(deliveryId) && await Delivery(grains, org, deliveryId).Get() is { } delivery
             ? TypedResults.Ok(WebhookDeliveryResponse.From(delivery))
             : NotFound();
     }
 
-    public static async Task<Results<Accepted<DeliveryAcceptedResponse>, ProblemHttpResult>> Redeliver(string org, string deliveryId, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
+    public static async Task<Results<Accepted<DeliveryAcceptedResponse>, ProblemHttpResult>> Redeliver(string org, string deliveryId, IGrainFactory grains)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         return IsDeliveryId(deliveryId) && await Delivery(grains, org, deliveryId).Redeliver() is { } delivery
             ? TypedResults.Accepted($"/api/v1/orgs/{org}/webhooks/deliveries/{deliveryId}", new DeliveryAcceptedResponse(delivery.Id, JobNames.Status(delivery.Status)))
             : NotFound();

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Granary.Grains.Organizations;
@@ -23,17 +22,17 @@ internal static partial class WebhookEndpoints
     public static void MapWebhooks(IEndpointRouteBuilder app)
     {
         var webhooks = Group(app);
-        webhooks.MapPost("", Create).Validate<CreateWebhookRequest>().WithName("CreateWebhookEndpoint")
+        webhooks.MapPost("", Create).RequireRole(OrgRole.Admin).Validate<CreateWebhookRequest>().WithName("CreateWebhookEndpoint")
             .WithSummary("Creates a webhook endpoint (admin); the response is the only time its signing secret is shown.")
             .ProducesProblem(StatusCodes.Status409Conflict);
-        webhooks.MapGet("", List).WithName("ListWebhookEndpoints").WithSummary("The organization's webhook endpoints, without secrets.");
-        webhooks.MapGet("/{id}", Get).WithName("GetWebhookEndpoint").WithSummary("One webhook endpoint, without its secret.");
-        webhooks.MapPatch("/{id}", Update).Validate<UpdateWebhookRequest>().WithName("UpdateWebhookEndpoint")
+        webhooks.MapGet("", List).RequireRole(OrgRole.Viewer).WithName("ListWebhookEndpoints").WithSummary("The organization's webhook endpoints, without secrets.");
+        webhooks.MapGet("/{id}", Get).RequireRole(OrgRole.Viewer).WithName("GetWebhookEndpoint").WithSummary("One webhook endpoint, without its secret.");
+        webhooks.MapPatch("/{id}", Update).RequireRole(OrgRole.Admin).Validate<UpdateWebhookRequest>().WithName("UpdateWebhookEndpoint")
             .WithSummary("Changes url, eventTypes, description or enabled (admin); enabling clears the failure streak.");
-        webhooks.MapDelete("/{id}", Delete).WithName("DeleteWebhookEndpoint").WithSummary("Deletes a webhook endpoint (admin).");
-        webhooks.MapPost("/{id}/rotate-secret", RotateSecret).WithName("RotateWebhookSecret")
+        webhooks.MapDelete("/{id}", Delete).RequireRole(OrgRole.Admin).WithName("DeleteWebhookEndpoint").WithSummary("Deletes a webhook endpoint (admin).");
+        webhooks.MapPost("/{id}/rotate-secret", RotateSecret).RequireRole(OrgRole.Admin).WithName("RotateWebhookSecret")
             .WithSummary("Replaces the signing secret (admin); deliveries are signed with the old one too for 24 hours. Shows the new one once.");
-        webhooks.MapPost("/{id}/test", WebhookTestEvent.Send).WithName("SendWebhookTestEvent")
+        webhooks.MapPost("/{id}/test", WebhookTestEvent.Send).RequireRole(OrgRole.Admin).WithName("SendWebhookTestEvent")
             .WithSummary("Delivers a \"webhook.test\" event to the endpoint (admin); answers 202 with the delivery to follow.");
     }
 
@@ -42,12 +41,8 @@ internal static partial class WebhookEndpoints
         app.MapOrganizationGroup("/{org}/webhooks", "Webhooks");
 
     public static async Task<Results<Created<WebhookEndpointWithSecretResponse>, ValidationProblem, ProblemHttpResult>> Create(
-        string org, CreateWebhookRequest request, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access, IWebhookUrlCheck urls, CancellationToken cancellationToken)
+        string org, CreateWebhookRequest request, IGrainFactory grains, IWebhookUrlCheck urls, CancellationToken cancellationToken)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         if (await CheckUrlAsync(urls, request.Url!, cancellationToken) is { } badUrl)
         {
             return badUrl;
@@ -66,34 +61,22 @@ internal static partial class WebhookEndpoints
         }
     }
 
-    public static async Task<Results<Ok<ListPage<WebhookEndpointResponse>>, ProblemHttpResult>> List(string org, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
+    public static async Task<Results<Ok<ListPage<WebhookEndpointResponse>>, ProblemHttpResult>> List(string org, IGrainFactory grains)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         var endpoints = await grains.GetGrain<IWebhookEndpointsGrain>(org).List();
         return TypedResults.Ok(ListPage.Whole(endpoints.Select(WebhookEndpointResponse.From)));
     }
 
-    public static async Task<Results<Ok<WebhookEndpointResponse>, ProblemHttpResult>> Get(string org, string id, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
+    public static async Task<Results<Ok<WebhookEndpointResponse>, ProblemHttpResult>> Get(string org, string id, IGrainFactory grains)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Viewer) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         return IsEndpointId(id) && await grains.GetGrain<IWebhookEndpointsGrain>(org).Get(id) is { } endpoint
             ? TypedResults.Ok(WebhookEndpointResponse.From(endpoint))
             : NotFound();
     }
 
     public static async Task<Results<Ok<WebhookEndpointResponse>, ValidationProblem, ProblemHttpResult>> Update(
-        string org, string id, UpdateWebhookRequest request, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access, IWebhookUrlCheck urls, CancellationToken cancellationToken)
+        string org, string id, UpdateWebhookRequest request, IGrainFactory grains, IWebhookUrlCheck urls, CancellationToken cancellationToken)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         if (!IsEndpointId(id))
         {
             return NotFound();
@@ -108,21 +91,13 @@ internal static partial class WebhookEndpoints
             : NotFound();
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> Delete(string org, string id, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
+    public static async Task<Results<NoContent, ProblemHttpResult>> Delete(string org, string id, IGrainFactory grains)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         return IsEndpointId(id) && await grains.GetGrain<IWebhookEndpointsGrain>(org).Delete(id) ? TypedResults.NoContent() : NotFound();
     }
 
-    public static async Task<Results<Ok<WebhookEndpointWithSecretResponse>, ProblemHttpResult>> RotateSecret(string org, string id, ClaimsPrincipal caller, IGrainFactory grains, OrgAccess access)
+    public static async Task<Results<Ok<WebhookEndpointWithSecretResponse>, ProblemHttpResult>> RotateSecret(string org, string id, IGrainFactory grains)
     {
-        if (await access.DenyUnlessAsync(caller, org, OrgRole.Admin) is ProblemHttpResult denied)
-        {
-            return denied;
-        }
         var secret = NewSecret();
         return IsEndpointId(id) && await grains.GetGrain<IWebhookEndpointsGrain>(org).RotateSecret(id, secret) is { } endpoint
             ? TypedResults.Ok(WebhookEndpointWithSecretResponse.From(endpoint, secret))

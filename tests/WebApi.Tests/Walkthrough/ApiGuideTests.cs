@@ -1,0 +1,112 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Granary.Grains.Organizations;
+using Granary.WebApi.Organizations;
+using Granary.WebApi.Tests.Infrastructure;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Granary.WebApi.Tests.Walkthrough;
+
+/// <summary>
+/// docs/api.md stays true: its <c>```sh api-guide</c> examples run in order, in one shell, against a real silo
+/// process and print what the guide shows; its roles table is the least role every organization endpoint declares;
+/// the silo serves the guide and the README and the OpenAPI description link to it.
+/// </summary>
+public sealed partial class ApiGuideTests
+{
+    private const string Guide = "docs/api.md";
+
+    [Fact]
+    public async Task GuideExamples_RunAsWritten_AndPrintWhatTheyShow()
+    {
+        var blocks = ShellExamples.Blocks(Guide, "```sh api-guide");
+        var script = string.Concat(blocks);
+        foreach (var topic in new[] { "/auth/refresh", "/api-keys", "/members", "Idempotency-Key", "Idempotent-Replayed", "/cancel", "errors", "webhook-signature", "/redeliver", "X-Granary-Signature" })
+        {
+            Assert.True(script.Contains(topic, StringComparison.OrdinalIgnoreCase), $"The guide's examples no longer show '{topic}'.");
+        }
+        Assert.True(ShellExamples.ExpectedOutput(script).Count >= 30, "The guide's examples show fewer than 30 answers.");
+
+        // The guide asks for a silo that lets webhooks reach a receiver on the same machine.
+        var settings = new Dictionary<string, string> { ["Granary__Webhooks__AllowedTargets__0"] = "127.0.0.1" };
+        await using var silo = SiloProcess.Start("api-guide", settings, environmentName: "Development");
+        await silo.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        Assert.Contains("HOOK_PORT=9000", script);
+        var run = script.Replace("localhost:8080", $"127.0.0.1:{silo.HttpPort}", StringComparison.Ordinal)
+            .Replace("HOOK_PORT=9000", $"HOOK_PORT={LoopbackPorts.Free()}", StringComparison.Ordinal);
+
+        await ShellExamples.AssertPrintsWhatItShowsAsync(run, silo.WorkingDirectory, TimeSpan.FromSeconds(120), () => "silo:\n" + silo.OutputTail(30));
+    }
+
+    [Fact]
+    public void RolesTable_IsTheLeastRoleEveryOrganizationEndpointDeclares()
+    {
+        var table = RolesTable();
+        using var factory = new ApiFactory(ApiStorage.Sqlite);
+        var declared = new Dictionary<string, OrgRole>(StringComparer.Ordinal);
+        var undeclared = new List<string>();
+        foreach (var endpoint in factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            var template = "/" + endpoint.RoutePattern.RawText!.Trim('/');
+            if (!template.StartsWith("/api/v1/orgs/{org}", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            foreach (var method in endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"])
+            {
+                if (endpoint.Metadata.GetMetadata<LeastRole>() is { } least)
+                {
+                    declared[$"{method} {template}"] = least.Role;
+                }
+                else
+                {
+                    undeclared.Add($"{method} {template}");
+                }
+            }
+        }
+
+        Assert.True(undeclared.Count == 0, "Organization endpoints that declare no least role (RequireRole): " + string.Join(", ", undeclared));
+        Assert.True(declared.Count >= 39, $"Only {declared.Count} organization endpoints were found.");
+        var missing = declared.Keys.Except(table.Keys).Order(StringComparer.Ordinal).ToList();
+        var stale = table.Keys.Except(declared.Keys).Order(StringComparer.Ordinal).ToList();
+        Assert.True(missing.Count == 0, $"{Guide}'s roles table lacks: " + string.Join(", ", missing));
+        Assert.True(stale.Count == 0, $"{Guide}'s roles table lists operations the server doesn't have: " + string.Join(", ", stale));
+        var wrong = declared.Where(d => table[d.Key] != d.Value).Select(d => $"{d.Key}: guide says {table[d.Key]}, server {d.Value}").ToList();
+        Assert.True(wrong.Count == 0, $"{Guide}'s roles table is wrong: " + string.Join("; ", wrong));
+    }
+
+    [Fact]
+    public async Task Guide_IsServedByTheSilo_AndLinkedFromReadmeAndOpenApi()
+    {
+        using var factory = new ApiFactory(ApiStorage.Sqlite);
+        var client = factory.CreateClient();
+
+        var served = await client.GetAsync("/api-guide");
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        Assert.Equal("text/markdown", served.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, Guide)), await served.Content.ReadAsStringAsync());
+
+        var document = await (await client.GetAsync("/openapi/v1.json")).ReadAsync<JsonElement>();
+        Assert.Contains("](/api-guide)", document.GetProperty("info").GetProperty("description").GetString());
+        Assert.Contains("](docs/api.md)", await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "README.md")));
+    }
+
+    /// <summary>The roles table: "METHOD /path" → the first role named in its row.</summary>
+    private static Dictionary<string, OrgRole> RolesTable()
+    {
+        var rows = File.ReadAllLines(Path.Combine(RepositoryRoot.Path, Guide)).Select(l => RoleRow().Match(l)).Where(m => m.Success).ToList();
+        Assert.True(rows.Count > 0, $"{Guide} has no roles table rows ('| `METHOD /api/v1/orgs/{{org}}…` | role |').");
+        var table = new Dictionary<string, OrgRole>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            Assert.True(table.TryAdd(row.Groups["operation"].Value, Enum.Parse<OrgRole>(row.Groups["role"].Value, ignoreCase: true)),
+                $"{Guide}'s roles table lists {row.Groups["operation"].Value} twice.");
+        }
+        return table;
+    }
+
+    [GeneratedRegex(@"^\| `(?<operation>(GET|POST|PUT|PATCH|DELETE) /api/v1/orgs/\{org\}[^`]*)` \| (?<role>viewer|member|admin|owner)\b")]
+    private static partial Regex RoleRow();
+}
