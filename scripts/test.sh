@@ -78,8 +78,9 @@ say "GRANARY_TEST_REDIS=${GRANARY_TEST_REDIS:-}"
 # Debian packages the tests run, installed when missing (root): docker-compose (no Docker engine needed;
 # tests/Silo.Tests/Deployment validates docker-compose.yml with `docker-compose config`) and nginx (the proxy of the
 # clusters in tests/Cluster.Tests: scripts/cluster.sh and the network-namespace topology of scripts/topology.sh).
-# curl, jq, openssl, ss and nc run the examples of README.md and docs/api.md (tests/WebApi.Tests/Walkthrough).
-# Without them those tests fail.
+# curl, jq, openssl, ss and nc run the examples of README.md and docs/api.md (tests/WebApi.Tests/Walkthrough);
+# prometheus scrapes a silo in tests/Silo.Tests/Operations/MetricsTests. Without them those tests fail. Packages'
+# services (nginx on port 80, prometheus on 9090) are not started: a temporary policy-rc.d forbids it.
 missing=()
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
@@ -87,14 +88,22 @@ command -v jq >/dev/null 2>&1 || missing+=(jq)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v ss >/dev/null 2>&1 || missing+=(iproute2)
 command -v nc >/dev/null 2>&1 || missing+=(netcat-openbsd)
+command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
 if ((${#missing[@]} > 0)); then
     if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
         say "installing the Debian packages ${missing[*]} (apt-get) ..."
+        policy=/usr/sbin/policy-rc.d made_policy=0
+        if [[ ! -e "$policy" ]]; then
+            printf '#!/bin/sh\n# Temporary, written by scripts/test.sh while installing packages.\nexit 101\n' >"$policy"
+            chmod 0755 "$policy"
+            made_policy=1
+        fi
         if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
             DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >&2; then
             say "apt-get install ${missing[*]} failed: the tests that need them will fail"
         fi
+        if ((made_policy)); then rm -f -- "$policy"; fi
     else
         say "${missing[*]} missing (install as root: apt-get install ${missing[*]}): the tests that need them will fail"
     fi

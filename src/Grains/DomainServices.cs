@@ -1,6 +1,7 @@
 using Granary.Grains.Emails;
 using Granary.Grains.Events;
 using Granary.Grains.Jobs;
+using Granary.Grains.Orders;
 using Granary.Grains.Scheduling;
 using Granary.Grains.Webhooks;
 using Granary.Grains.Webhooks.Sending;
@@ -21,6 +22,7 @@ public static class DomainServices
         services.Configure<EmailOptions>(granary.GetSection("Email"));
         services.Configure<EventOptions>(granary.GetSection("Events"));
         services.AddSingleton<JobMetrics>();
+        services.AddSingleton<OrderMetrics>();
         services.AddWebhookSending();
         services.AddEmailJobs();
         services.AddGranaryScheduling(granary.GetSection("Jobs"));

@@ -8,8 +8,8 @@ namespace Granary.Hosting;
 
 /// <summary>
 /// Composes a Granary silo inside an ASP.NET Core host: <c>Granary:*</c> configuration → <c>UseOrleans</c> with the
-/// profile's providers → health checks → dashboard. The executable then maps <see cref="GranaryHealthEndpoints.MapGranaryHealth"/>
-/// and <see cref="GranaryDashboardEndpoints.MapGranaryDashboard"/>.
+/// profile's providers → health checks → dashboard → metrics. The executable then maps <see cref="GranaryHealthEndpoints.MapGranaryHealth"/>,
+/// <see cref="GranaryDashboardEndpoints.MapGranaryDashboard"/> and <see cref="GranaryTelemetry.MapGranaryMetrics"/>.
 /// </summary>
 public static class GranarySiloHostingExtensions
 {
@@ -43,6 +43,7 @@ public static class GranarySiloHostingExtensions
         CachedInterfaceGrainFactory.Decorate(builder.Services);
         builder.Services.AddGranaryHealthChecks(profile);
         builder.Services.AddGranaryDashboardAuthentication();
+        builder.AddGranaryTelemetry();
         return builder;
     }
 }

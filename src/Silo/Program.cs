@@ -27,6 +27,7 @@ return await SiloRunner.RunSiloAsync(() =>
     app.MapGranaryWebApi();
     app.MapGranaryHealth();
     app.MapGranaryDashboard();
+    app.MapGranaryMetrics();
     return app;
 });
 

@@ -44,6 +44,7 @@ public static class GranaryWebApi
         services.AddGranaryRateLimits(http);
         services.AddSingleton(sp => new OrgRoleCache(sp.GetRequiredService<IGrainFactory>(), http, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<OrgAccess>();
+        services.AddSingleton<Users.LoginMetrics>();
 
         services.AddCors(o => o.AddDefaultPolicy(policy =>
         {

@@ -25,7 +25,7 @@ public sealed class JobMetrics
         ArgumentNullException.ThrowIfNull(meters);
         var meter = meters.Create(MeterName);
         _attempts = meter.CreateCounter<long>("granary_jobs_attempts_total", description: "Attempts made by jobs.");
-        _duration = meter.CreateHistogram<double>("granary_jobs_attempt_duration_ms", "ms", "Duration of one attempt.");
+        _duration = meter.CreateHistogram<double>("granary_jobs_attempt_duration", "ms", "Duration of one attempt.");
         _completed = meter.CreateCounter<long>("granary_jobs_completed_total", description: "Jobs whose work was done.");
         _retried = meter.CreateCounter<long>("granary_jobs_retried_total", description: "Failed attempts followed by a scheduled retry.");
         _dead = meter.CreateCounter<long>("granary_jobs_dead_total", description: "Jobs dead-lettered after their last attempt or an error no retry can fix.");

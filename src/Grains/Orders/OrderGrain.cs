@@ -21,6 +21,7 @@ public sealed class OrderGrain(
     [PersistentState("order")] IPersistentState<OrderState> order,
     IOptions<EventOptions> events,
     IReadModelWriter views,
+    OrderMetrics metrics,
     ILogger<OrderGrain> logger,
     TimeProvider time) : ReadModelGrain, IOrderGrain, IRemindable
 {
@@ -270,6 +271,7 @@ public sealed class OrderGrain(
         }
         order.State = next with { Revision = next.Revision + 1, PendingEvents = recorded ? [.. next.PendingEvents, change] : next.PendingEvents };
         await order.WriteStateAsync();
+        metrics.Stored(from, next.Status, next.Channel);
         if (recorded)
         {
             await DispatchOutbox();

@@ -56,12 +56,13 @@ internal static class AuthEndpoints
     }
 
     public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Login(
-        LoginRequest request, IGrainFactory grains, SessionTokens sessions, HttpContext context)
+        LoginRequest request, IGrainFactory grains, SessionTokens sessions, LoginMetrics metrics, HttpContext context)
     {
         var normalized = EmailAddress.Normalize(request.Email!);
         var throttle = new LoginThrottle(grains, normalized, context.Connection.RemoteIpAddress?.ToString());
         if (await throttle.RetryAfter() is { } wait)
         {
+            metrics.Throttled();
             context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
             return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed logins; retry after the time in Retry-After.");
         }
@@ -73,6 +74,7 @@ internal static class AuthEndpoints
         if (!await grains.GetGrain<IPasswordHasherGrain>(0).Verify(hash, request.Password!) || profile is null)
         {
             await throttle.RecordFailure();
+            metrics.Failed();
             return Unauthorized(InvalidCredentials);
         }
         await throttle.RecordSuccess();
