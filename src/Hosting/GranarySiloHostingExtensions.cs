@@ -38,6 +38,10 @@ public static class GranarySiloHostingExtensions
             silo.MapGranaryOptions(profile);
             silo.AddDashboard();
             silo.AddOutgoingGrainCallFilter<RejectedCallRetry>();
+            if (GranaryTelemetry.TracingEnabled(builder.Configuration))
+            {
+                silo.AddActivityPropagation();
+            }
             configure?.Invoke(silo);
         });
         CachedInterfaceGrainFactory.Decorate(builder.Services);

@@ -6,15 +6,19 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace Granary.Hosting;
 
 /// <summary>
 /// Metrics through OpenTelemetry, exposed at <c>/metrics</c> in Prometheus's text format: Granary's meters
 /// (<c>Granary.*</c>: orders, jobs, logins), Orleans's (<c>Microsoft.Orleans</c>), ASP.NET Core's (requests, Kestrel,
-/// rate limiting), the .NET runtime's and Npgsql's. Who may read them: see <see cref="MapGranaryMetrics"/>.
+/// rate limiting), the .NET runtime's and Npgsql's. Who may read them: see <see cref="MapGranaryMetrics"/>. Traces,
+/// when <c>Granary:Traces:OtlpEndpoint</c> is set: one trace per HTTP request through the grain calls (Orleans's
+/// activity propagation), the state writes, PostgreSQL and outbound HTTP (webhooks), exported over OTLP.
 /// </summary>
 public static class GranaryTelemetry
 {
@@ -38,6 +42,21 @@ public static class GranaryTelemetry
                 .AddRuntimeInstrumentation()
                 .AddNpgsqlInstrumentation()
                 .AddPrometheusExporter());
+        var traces = TracesOptions.Read(builder.Configuration);
+        if (traces.OtlpEndpoint is { } endpoint)
+        {
+            builder.Services.AddOpenTelemetry().WithTracing(provider => provider
+                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(traces.SampleRatio)))
+                .AddSource("Microsoft.Orleans.Application", "Granary.*")
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsOperatorPath(context.Request.Path))
+                .AddHttpClientInstrumentation()
+                .AddNpgsql()
+                .AddOtlpExporter(o =>
+                {
+                    o.Endpoint = endpoint;
+                    o.Protocol = traces.Protocol;
+                }));
+        }
         if (metrics.Port is int port)
         {
             // Beside the API's own addresses (Urls, ASPNETCORE_URLS or --urls, or the default), not instead of them.
@@ -46,6 +65,14 @@ public static class GranaryTelemetry
         }
         return builder;
     }
+
+    /// <summary>Whether tracing is on: Orleans then propagates the trace through grain calls (<c>AddActivityPropagation</c>).</summary>
+    public static bool TracingEnabled(IConfiguration configuration) => TracesOptions.Read(configuration).OtlpEndpoint is not null;
+
+    /// <summary>Probes and scrapes: not traced.</summary>
+    private static bool IsOperatorPath(PathString path) =>
+        path.StartsWithSegments("/health", StringComparison.Ordinal) || path.StartsWithSegments(MetricsPath, StringComparison.Ordinal)
+        || path.StartsWithSegments(GranaryDashboardEndpoints.RoutePrefix, StringComparison.Ordinal);
 
     /// <summary>
     /// Maps <c>/metrics</c>. With <c>Granary:Metrics:Port</c> set it is served there to anyone who reaches that port (a
@@ -89,5 +116,55 @@ public sealed class MetricsOptions
             ? new MetricsOptions { Port = port }
             : throw new OptionsValidationException("Granary:Metrics", typeof(MetricsOptions),
                 [$"Granary:Metrics:Port is '{text}' but must be a TCP port between 1 and 65535 (or unset: /metrics then needs the operator credential)."]);
+    }
+}
+
+/// <summary>Settings of traces (configuration section <c>Granary:Traces</c>).</summary>
+public sealed class TracesOptions
+{
+    /// <summary>The OTLP collector to send traces to (<c>http://collector:4317</c>); none: no tracing.</summary>
+    public Uri? OtlpEndpoint { get; init; }
+
+    /// <summary><c>grpc</c> (default, port 4317) or <c>http</c> (HTTP/protobuf, port 4318; the endpoint then ends with <c>/v1/traces</c>).</summary>
+    public OtlpExportProtocol Protocol { get; init; } = OtlpExportProtocol.Grpc;
+
+    /// <summary>Share of new traces kept, 0 to 1 (a request continuing a caller's trace follows the caller's choice).</summary>
+    public double SampleRatio { get; init; } = 1.0;
+
+    internal static TracesOptions Read(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Granary:Traces");
+        var endpoint = section["OtlpEndpoint"];
+        if (string.IsNullOrWhiteSpace(endpoint))
+        {
+            return new TracesOptions();
+        }
+        var errors = new List<string>();
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            errors.Add($"Granary:Traces:OtlpEndpoint is '{endpoint}' but must be an absolute http or https URL such as http://collector:4317.");
+        }
+        var protocol = section["Protocol"] switch
+        {
+            null or "" => OtlpExportProtocol.Grpc,
+            var p when p.Equals("grpc", StringComparison.OrdinalIgnoreCase) => OtlpExportProtocol.Grpc,
+            var p when p.Equals("http", StringComparison.OrdinalIgnoreCase) => OtlpExportProtocol.HttpProtobuf,
+            var p => Invalid(errors, $"Granary:Traces:Protocol is '{p}' but must be grpc or http."),
+        };
+        var ratio = 1.0;
+        if (section["SampleRatio"] is { Length: > 0 } text
+            && (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out ratio) || ratio is < 0 or > 1))
+        {
+            errors.Add($"Granary:Traces:SampleRatio is '{text}' but must be a number from 0 to 1.");
+        }
+        return errors.Count > 0
+            ? throw new OptionsValidationException("Granary:Traces", typeof(TracesOptions), errors)
+            : new TracesOptions { OtlpEndpoint = uri, Protocol = protocol, SampleRatio = ratio };
+    }
+
+    private static OtlpExportProtocol Invalid(List<string> errors, string message)
+    {
+        errors.Add(message);
+        return OtlpExportProtocol.Grpc;
     }
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Granary.Persistence.Batching;
 
 /// <summary>
@@ -7,11 +9,18 @@ namespace Granary.Persistence.Batching;
 /// statement completes when its group is committed, so its caller still answers only after the write is durable.
 /// When a group fails, its statements are written again one at a time, so a statement that can't be written fails
 /// alone and the others succeed. Subclasses say how a group is executed (<see cref="ExecuteAsync"/>).
+/// For tracing, each group is an activity (source <see cref="ActivitySourceName"/>) that continues the trace of its
+/// first statement and links the others', so a database span sits in one caller's trace and is found from the rest.
 /// </summary>
 /// <typeparam name="TStatement">What one caller asked to write, and where its outcome goes.</typeparam>
 public abstract class StatementGroups<TStatement>
     where TStatement : GroupedStatement
 {
+    /// <summary>The activity source of group writes.</summary>
+    public const string ActivitySourceName = "Granary.Persistence";
+
+    private static readonly ActivitySource Groups = new(ActivitySourceName);
+
     private readonly int _maxGroup;
     private readonly Lock _gate = new();
     private List<TStatement> _waiting = [];
@@ -47,8 +56,12 @@ public abstract class StatementGroups<TStatement>
         }
         if (start)
         {
-            // Off the caller's scheduler (a grain's): the groups are written on the thread pool.
-            _ = Task.Run(WriteGroupsAsync, CancellationToken.None);
+            // Off the caller's scheduler (a grain's): the groups are written on the thread pool, without the first
+            // caller's execution context (its activity would become every later group's parent).
+            using (ExecutionContext.SuppressFlow())
+            {
+                _ = Task.Run(WriteGroupsAsync, CancellationToken.None);
+            }
         }
     }
 
@@ -82,6 +95,7 @@ public abstract class StatementGroups<TStatement>
     private async Task WriteAsync(List<TStatement> group)
     {
         Interlocked.Increment(ref _groups);
+        using var activity = Groups.HasListeners() ? StartActivity(group) : null;
         try
         {
             await ExecuteAsync(group);
@@ -97,6 +111,7 @@ public abstract class StatementGroups<TStatement>
         {
             // One statement may have failed them all: each is written on its own below.
         }
+        activity?.SetTag("granary.group.split", true);
         foreach (var statement in group)
         {
             try
@@ -110,11 +125,22 @@ public abstract class StatementGroups<TStatement>
             }
         }
     }
+
+    private static Activity? StartActivity(List<TStatement> group)
+    {
+        var links = group.Skip(1).Where(s => s.Caller != default).Select(s => new ActivityLink(s.Caller)).ToList();
+        var activity = Groups.StartActivity("state write group", ActivityKind.Internal, group[0].Caller, links: links);
+        activity?.SetTag("granary.group.size", group.Count);
+        return activity;
+    }
 }
 
 /// <summary>One statement waiting in <see cref="StatementGroups{TStatement}"/>: told once whether its group committed.</summary>
 public abstract class GroupedStatement
 {
+    /// <summary>The trace context of whoever asked for the statement (default when none).</summary>
+    public ActivityContext Caller { get; } = Activity.Current?.Context ?? default;
+
     /// <summary>The statement's group is committed; its result (if any) was recorded during execution.</summary>
     public abstract void Committed();
 

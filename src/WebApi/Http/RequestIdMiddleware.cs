@@ -1,20 +1,21 @@
-using System.Text.RegularExpressions;
+using System.Diagnostics;
 
 namespace Granary.WebApi.Http;
 
 /// <summary>
-/// Takes the caller's X-Request-Id (when it is a sane token) or makes one, returns it on the response and puts it in
-/// every log line of the request (log scope). It is not copied into Orleans's RequestContext: no grain reads it, and
-/// every grain call would carry it for nothing.
+/// The request id is the request's W3C trace id (32 hex digits): returned as X-Request-Id, in problem documents'
+/// <c>requestId</c>, and in every log line of the request (log scope <c>RequestId</c>, beside the <c>TraceId</c> the
+/// logger adds), so one id finds the response, the logs and the trace. A caller that wants its own id sends a W3C
+/// <c>traceparent</c> header, which ASP.NET Core continues. Without an activity (no listener at all) it falls back to
+/// ASP.NET Core's connection-and-request identifier.
 /// </summary>
-internal sealed partial class RequestIdMiddleware(RequestDelegate next, ILogger<RequestIdMiddleware> logger)
+internal sealed class RequestIdMiddleware(RequestDelegate next, ILogger<RequestIdMiddleware> logger)
 {
     public const string Header = "X-Request-Id";
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var incoming = context.Request.Headers[Header].ToString();
-        var requestId = incoming.Length is > 0 and <= 128 && SafeToken().IsMatch(incoming) ? incoming : context.TraceIdentifier;
+        var requestId = Activity.Current is { } activity ? activity.TraceId.ToHexString() : context.TraceIdentifier;
         context.TraceIdentifier = requestId;
         context.Response.Headers[Header] = requestId;
         using (logger.BeginScope(new RequestIdScope(requestId)))
@@ -40,7 +41,4 @@ internal sealed partial class RequestIdMiddleware(RequestDelegate next, ILogger<
 
         public override string ToString() => $"RequestId:{requestId}";
     }
-
-    [GeneratedRegex("^[A-Za-z0-9._:-]+$")]
-    private static partial Regex SafeToken();
 }

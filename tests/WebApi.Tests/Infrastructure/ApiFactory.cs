@@ -12,9 +12,11 @@ namespace Granary.WebApi.Tests.Infrastructure;
 /// <summary>
 /// The whole silo (Orleans + API) in the test process, on the storage the test chooses (a SQLite file in the factory's
 /// own folder, or PostgreSQL with the reminders in such a file), with a fresh signing key, a silo port of its own and
-/// any further <paramref name="settings"/> (configuration keys such as <c>Granary:Email:Host</c>).
+/// any further <paramref name="settings"/> (configuration keys such as <c>Granary:Email:Host</c>) and
+/// <paramref name="services"/> (registrations added last).
 /// </summary>
-public sealed class ApiFactory(ApiStorage storage, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
+public sealed class ApiFactory(ApiStorage storage, IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
+    : WebApplicationFactory<Program>
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("granary-api-").FullName;
     private readonly ConcurrentQueue<string> _leaks = new();
@@ -46,9 +48,13 @@ public sealed class ApiFactory(ApiStorage storage, IReadOnlyDictionary<string, s
         {
             builder.UseSetting(key, value);
         }
-        builder.ConfigureServices(services => services
-            .AddSingleton<IStartupFilter>(new ResponseLeakGuard(_leaks))
-            .AddSingleton<IStartupFilter>(new UndocumentedStatusGuard(_undocumented)));
+        builder.ConfigureServices(registrations =>
+        {
+            registrations
+                .AddSingleton<IStartupFilter>(new ResponseLeakGuard(_leaks))
+                .AddSingleton<IStartupFilter>(new UndocumentedStatusGuard(_undocumented));
+            services?.Invoke(registrations);
+        });
     }
 
     /// <summary>A client with <paramref name="accessToken"/> as its bearer token.</summary>
