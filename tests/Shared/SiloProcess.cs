@@ -122,6 +122,9 @@ internal sealed partial class SiloProcess : IAsyncDisposable
         return silo;
     }
 
+    /// <summary>Every line the process writes, as it comes (the kept output is only the last lines).</summary>
+    public event Action<string>? LineWritten;
+
     /// <summary>The last <paramref name="lines"/> lines the process wrote.</summary>
     public string OutputTail(int lines)
     {
@@ -291,6 +294,7 @@ internal sealed partial class SiloProcess : IAsyncDisposable
         {
             return;
         }
+        LineWritten?.Invoke(line);
         lock (_output)
         {
             _output.Enqueue(line);

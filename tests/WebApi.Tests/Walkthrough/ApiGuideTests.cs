@@ -12,32 +12,40 @@ namespace Granary.WebApi.Tests.Walkthrough;
 /// <summary>
 /// docs/api.md stays true: its <c>```sh api-guide</c> examples run in order, in one shell, against a real silo
 /// process and print what the guide shows; its roles table is the least role every organization endpoint declares;
-/// the silo serves the guide and the README and the OpenAPI description link to it.
+/// the silo serves the guide and the README and the OpenAPI description link to it. The same run checks the logs:
+/// no password, token, API key or secret the examples used is in any line the silo wrote, at Debug level.
 /// </summary>
-public sealed partial class ApiGuideTests
+public sealed partial class ApiGuideTests(ApiGuideTests.GuideRun run) : IClassFixture<ApiGuideTests.GuideRun>
 {
     private const string Guide = "docs/api.md";
 
     [Fact]
-    public async Task GuideExamples_RunAsWritten_AndPrintWhatTheyShow()
+    public void GuideExamples_RunAsWritten_AndPrintWhatTheyShow()
     {
-        var blocks = ShellExamples.Blocks(Guide, "```sh api-guide");
-        var script = string.Concat(blocks);
         foreach (var topic in new[] { "/auth/refresh", "/api-keys", "/members", "Idempotency-Key", "Idempotent-Replayed", "/cancel", "errors", "webhook-signature", "/redeliver", "X-Granary-Signature" })
         {
-            Assert.True(script.Contains(topic, StringComparison.OrdinalIgnoreCase), $"The guide's examples no longer show '{topic}'.");
+            Assert.True(run.Script.Contains(topic, StringComparison.OrdinalIgnoreCase), $"The guide's examples no longer show '{topic}'.");
         }
-        Assert.True(ShellExamples.ExpectedOutput(script).Count >= 30, "The guide's examples show fewer than 30 answers.");
+        Assert.True(ShellExamples.ExpectedOutput(run.Script).Count >= 30, "The guide's examples show fewer than 30 answers.");
 
-        // The guide asks for a silo that lets webhooks reach a receiver on the same machine.
-        var settings = new Dictionary<string, string> { ["Granary__Webhooks__AllowedTargets__0"] = "127.0.0.1" };
-        await using var silo = SiloProcess.Start("api-guide", settings, environmentName: "Development");
-        await silo.WaitReadyAsync(TimeSpan.FromSeconds(60));
-        Assert.Contains("HOOK_PORT=9000", script);
-        var run = script.Replace("localhost:8080", $"127.0.0.1:{silo.HttpPort}", StringComparison.Ordinal)
-            .Replace("HOOK_PORT=9000", $"HOOK_PORT={LoopbackPorts.Free()}", StringComparison.Ordinal);
+        ShellExamples.AssertPrintedWhatItShows(run.Script, run.Result, () => "silo:\n" + string.Join('\n', run.LogLines.TakeLast(30)));
+    }
 
-        await ShellExamples.AssertPrintsWhatItShowsAsync(run, silo.WorkingDirectory, TimeSpan.FromSeconds(120), () => "silo:\n" + silo.OutputTail(30));
+    [Fact]
+    public void GuideRun_LeavesNoPasswordTokenKeyOrSecretInAnyLogLine()
+    {
+        Assert.True(run.Result.ExitCode == 0, "The guide's examples failed, so the scan would be incomplete: " + run.Result.Stderr);
+        Assert.True(run.Secrets.Count >= 9, $"Only {run.Secrets.Count} secrets were collected: {string.Join(", ", run.Secrets.Select(s => s[..Math.Min(6, s.Length)] + "…"))}");
+        // Debug-level logs of every request of the guide (ASP.NET Core's included): there is something to scan.
+        Assert.True(run.LogLines.Count > 200, $"The silo wrote only {run.LogLines.Count} log lines.");
+        foreach (var secret in run.Secrets)
+        {
+            var leaks = run.LogLines.Where(line => line.Contains(secret, StringComparison.Ordinal)).ToList();
+            if (leaks.Count > 0)
+            {
+                Assert.Fail($"A secret ({secret[..Math.Min(6, secret.Length)]}…) is in {leaks.Count} log lines, such as: {leaks[0]}");
+            }
+        }
     }
 
     [Fact]
@@ -109,4 +117,56 @@ public sealed partial class ApiGuideTests
 
     [GeneratedRegex(@"^\| `(?<operation>(GET|POST|PUT|PATCH|DELETE) /api/v1/orgs/\{org\}[^`]*)` \| (?<role>viewer|member|admin|owner)\b")]
     private static partial Regex RoleRow();
+
+    /// <summary>One run of the guide's examples against a silo logging at Debug, with every line it wrote and the secrets used.</summary>
+    public sealed class GuideRun : IAsyncLifetime
+    {
+        /// <summary>Appended to the examples: writes the credentials and secrets they hold to a file, printing nothing.</summary>
+        private const string SecretsTrailer = """
+            {
+              jq -r '.accessToken, .refreshToken' <<< "$LOGIN"
+              jq -r '.accessToken, .refreshToken' <<< "$NEXT"
+              jq -r .key <<< "$KEY"
+              printf '%s\n' "${VIC#Authorization: Bearer }" "$SECRET" "$CHANNEL_SECRET" "${KEY_HEX}"
+            } > secrets.txt
+            """;
+
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+        public string Script { get; private set; } = "";
+
+        public (int ExitCode, string Stdout, string Stderr) Result { get; private set; }
+
+        public IReadOnlyList<string> LogLines => [.. _lines];
+
+        public IReadOnlyList<string> Secrets { get; private set; } = [];
+
+        public async Task InitializeAsync()
+        {
+            Script = string.Concat(ShellExamples.Blocks(Guide, "```sh api-guide"));
+            Assert.Contains("HOOK_PORT=9000", Script);
+            // The guide asks for a silo that lets webhooks reach a receiver on the same machine.
+            var settings = new Dictionary<string, string>
+            {
+                ["Granary__Webhooks__AllowedTargets__0"] = "127.0.0.1",
+                ["Logging__LogLevel__Default"] = "Debug",
+                ["Logging__LogLevel__Microsoft.AspNetCore"] = "Debug",
+                ["Logging__LogLevel__Orleans"] = "Information",
+            };
+            await using var silo = SiloProcess.Start("api-guide", settings, environmentName: "Development");
+            silo.LineWritten += _lines.Enqueue;
+            await silo.WaitReadyAsync(TimeSpan.FromSeconds(60));
+            var run = Script.Replace("localhost:8080", $"127.0.0.1:{silo.HttpPort}", StringComparison.Ordinal)
+                .Replace("HOOK_PORT=9000", $"HOOK_PORT={LoopbackPorts.Free()}", StringComparison.Ordinal);
+            Result = await ShellExamples.RunBashAsync("set -euo pipefail\n" + run + SecretsTrailer, silo.WorkingDirectory, TimeSpan.FromSeconds(120));
+            var written = Path.Combine(silo.WorkingDirectory, "secrets.txt");
+            var passwords = PasswordInBody().Matches(Script).Select(m => m.Groups["password"].Value);
+            Secrets = [.. (File.Exists(written) ? await File.ReadAllLinesAsync(written) : []).Concat(passwords).Where(s => s.Length >= 8 && s != "null").Distinct()];
+        }
+
+        public Task DisposeAsync() => Task.CompletedTask;
+    }
+
+    [GeneratedRegex(@"""password"":""(?<password>[^""]+)""")]
+    private static partial Regex PasswordInBody();
 }

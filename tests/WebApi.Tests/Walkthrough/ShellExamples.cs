@@ -33,17 +33,21 @@ internal static class ShellExamples
     /// Runs <paramref name="script"/> with <c>bash -s</c> and <c>set -euo pipefail</c> in <paramref name="workingDirectory"/>
     /// and asserts it exits 0 and prints exactly <see cref="ExpectedOutput"/>; <paramref name="context"/> adds to a failure's message.
     /// </summary>
-    public static async Task AssertPrintsWhatItShowsAsync(string script, string workingDirectory, TimeSpan timeout, Func<string> context)
+    public static async Task AssertPrintsWhatItShowsAsync(string script, string workingDirectory, TimeSpan timeout, Func<string> context) =>
+        AssertPrintedWhatItShows(script, await RunBashAsync("set -euo pipefail\n" + script, workingDirectory, timeout), context);
+
+    /// <summary>Asserts that <paramref name="run"/> of <paramref name="script"/> exited 0 and printed exactly <see cref="ExpectedOutput"/>.</summary>
+    public static void AssertPrintedWhatItShows(string script, (int ExitCode, string Stdout, string Stderr) run, Func<string> context)
     {
         var expected = ExpectedOutput(script);
-        var (exitCode, stdout, stderr) = await RunBashAsync("set -euo pipefail\n" + script, workingDirectory, timeout);
-        var printed = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
-        var report = $"exit code {exitCode}\nstdout:\n{stdout}\nstderr:\n{stderr}\n{context()}";
-        Assert.True(exitCode == 0, "The examples failed: " + report);
+        var printed = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+        var report = $"exit code {run.ExitCode}\nstdout:\n{run.Stdout}\nstderr:\n{run.Stderr}\n{context()}";
+        Assert.True(run.ExitCode == 0, "The examples failed: " + report);
         Assert.True(expected.SequenceEqual(printed), $"The examples printed other answers than the text shows.\nexpected:\n{string.Join('\n', expected)}\n{report}");
     }
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunBashAsync(string script, string workingDirectory, TimeSpan timeout)
+    /// <summary>Runs <paramref name="script"/> with <c>bash -s</c> in <paramref name="workingDirectory"/>.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunBashAsync(string script, string workingDirectory, TimeSpan timeout)
     {
         var start = new ProcessStartInfo("bash")
         {
