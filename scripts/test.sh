@@ -55,6 +55,8 @@ if ! mkdir -p -- "$RESULTS_DIR"; then
     finish 0 1 0 1
 fi
 ln -sfn -- "$RUN_ID" "$RESULTS_BASE/latest" 2>/dev/null || true
+# Tests that keep files for people (the dashboard's screenshots) put them here.
+export GRANARY_TEST_ARTIFACTS="$RESULTS_DIR"
 # Keep the 10 newest runs (names sort by time).
 find "$RESULTS_BASE" -mindepth 1 -maxdepth 1 -type d -name '2*' -printf '%f\n' 2>/dev/null |
     sort -r | tail -n +11 | while IFS= read -r old; do rm -rf -- "${RESULTS_BASE:?}/$old"; done
@@ -79,7 +81,8 @@ say "GRANARY_TEST_REDIS=${GRANARY_TEST_REDIS:-}"
 # tests/Silo.Tests/Deployment validates docker-compose.yml with `docker-compose config`) and nginx (the proxy of the
 # clusters in tests/Cluster.Tests: scripts/cluster.sh and the network-namespace topology of scripts/topology.sh).
 # curl, jq, openssl, ss and nc run the examples of README.md and docs/api.md (tests/WebApi.Tests/Walkthrough);
-# prometheus scrapes a silo in tests/Silo.Tests/Operations/MetricsTests. Without them those tests fail. Packages'
+# prometheus scrapes a silo in tests/Silo.Tests/Operations/MetricsTests; chromium is the browser of
+# tests/Cluster.Tests/DashboardBrowserTests (Playwright). Without them those tests fail. Packages'
 # services (nginx on port 80, prometheus on 9090) are not started: a temporary policy-rc.d forbids it.
 missing=()
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
@@ -89,6 +92,7 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v ss >/dev/null 2>&1 || missing+=(iproute2)
 command -v nc >/dev/null 2>&1 || missing+=(netcat-openbsd)
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
 command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
 if ((${#missing[@]} > 0)); then
     if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
