@@ -10,6 +10,7 @@
 #   postgres_connection  the silos' Npgsql connection string, with that same password
 #   dashboard_password   the password of the operator (GRANARY_DASHBOARD_USERNAME in .env) at /dashboard
 #   smtp_password        the SMTP login's password: empty (no login) until you write one into it
+#   grafana_admin_password  Grafana's admin password (the compose "monitoring" profile)
 #
 # A file that exists is kept as it is: running the script again only adds what is missing (postgres_connection is
 # then made from the postgres_password already there). It never rotates a secret.
@@ -95,3 +96,4 @@ password="$(cat -- "$DIR/postgres_password")"
 create postgres_connection "Host=$PG_HOST;Username=$PG_ROLE;Password=$password;Database=$PG_DATABASE;Maximum Pool Size=$PG_POOL"
 create dashboard_password "$(random_base64 18)"
 create smtp_password ""
+create grafana_admin_password "$(random_base64 18)"

@@ -23,7 +23,7 @@ public sealed partial class ComposeFileTests(ComposeProject compose) : IClassFix
     {
         Assert.True(compose.SecretsScript.ExitCode == 0, $"scripts/compose-secrets.sh failed:\n{compose.SecretsScript.Output}");
         Assert.True(compose.Config.ExitCode == 0, $"docker-compose config exited with {compose.Config.ExitCode}:\n{compose.Config.Output}");
-        Assert.Equal(["mailpit", "postgres", "proxy", "redis", "silo"], Services().Order(StringComparer.Ordinal));
+        Assert.Equal(["grafana", "mailpit", "postgres", "prometheus", "proxy", "redis", "silo"], Services().Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -80,12 +80,32 @@ public sealed partial class ComposeFileTests(ComposeProject compose) : IClassFix
     }
 
     [Fact]
-    public void Mailpit_StartsOnlyUnderTheDevProfile()
+    public void Mailpit_StartsOnlyUnderTheDevProfile_PrometheusAndGrafanaUnderMonitoring()
     {
         var config = compose.Normalised();
+        string[] optional = ["mailpit", "prometheus", "grafana"];
 
         Assert.Equal(["dev"], config.Scalars("services/mailpit/profiles"));
-        Assert.All(Services().Where(s => s != "mailpit"), name => Assert.Empty(config.Scalars($"services/{name}/profiles")));
+        Assert.Equal(["monitoring"], config.Scalars("services/prometheus/profiles"));
+        Assert.Equal(["monitoring"], config.Scalars("services/grafana/profiles"));
+        Assert.All(Services().Where(s => !optional.Contains(s)), name => Assert.Empty(config.Scalars($"services/{name}/profiles")));
+    }
+
+    [Fact]
+    public void Monitoring_ScrapesEverySiloOnItsManagementPort_FoundThroughTheNetworksDns()
+    {
+        var config = compose.Normalised();
+        var port = config.Scalar("services/silo/environment/Granary__Metrics__Port");
+        Assert.Contains(port, config.Scalars("services/silo/expose"));
+        var prometheus = new YamlStream();
+        prometheus.Load(new StringReader(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "deploy", "prometheus", "prometheus.yml"))));
+        var discovery = (YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)prometheus.Documents[0].RootNode)["scrape_configs"])[0])["dns_sd_configs"])[0];
+        Assert.Equal("silo", ((YamlScalarNode)((YamlSequenceNode)discovery["names"])[0]).Value);
+        Assert.Equal(port, ((YamlScalarNode)discovery["port"]).Value);
+        // Published on loopback only; nothing the cluster needs waits for them.
+        Assert.All(new[] { "prometheus", "grafana" }, name => Assert.All(config.Scalars($"services/{name}/ports"), p => Assert.StartsWith("127.0.0.1:", p, StringComparison.Ordinal)));
+        Assert.Equal(["postgres", "redis"], config.Keys("services/silo/depends_on").Order(StringComparer.Ordinal));
+        Assert.Equal("/run/secrets/grafana_admin_password", config.Scalar("services/grafana/environment/GF_SECURITY_ADMIN_PASSWORD__FILE"));
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class MetricsTests
     private const string OperatorPassword = "metrics-test-password";
 
     [Fact]
-    public async Task Prometheus_ScrapesTheSilo_AndReadsBackGranarysCountersOfTheTraffic()
+    public async Task Prometheus_ScrapesTheSilo_ReadsBackGranarysCountersOfTheTraffic_AndRunsEveryQueryOfTheGrafanaDashboard()
     {
         await using var silo = SiloProcess.Start("metrics", ProductionSettings(new() { ["Granary__Dashboard__Username"] = Operator, ["Granary__Dashboard__Password"] = OperatorPassword }));
         await silo.WaitForOkAsync("/health/live", StartTimeout);
@@ -63,6 +63,23 @@ public sealed class MetricsTests
             Assert.Equal(1, await QueryUntilAsync(api, "up{job=\"granary\"}", 1, prometheus));
             Assert.True(await QueryUntilAsync(api, "count(orleans_catalog_activations)", 1, prometheus) >= 1);
             Assert.True(await QueryUntilAsync(api, "sum(http_server_request_duration_seconds_count)", 10, prometheus) >= 10);
+
+            // deploy/grafana/dashboards/granary.json: every query is PromQL this Prometheus accepts, and names only
+            // series the silo exposes (or Granary's documented ones that this traffic didn't make, such as job retries).
+            var exposed = (await api.GetFromJsonAsync<JsonElement>("/api/v1/label/__name__/values")).GetProperty("data").EnumerateArray().Select(n => n.GetString()!).ToHashSet();
+            var documented = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "README.md"));
+            var queries = GrafanaDashboard.Queries();
+            Assert.True(queries.Count >= 10, $"The dashboard has only {queries.Count} queries.");
+            foreach (var (panel, expr) in queries)
+            {
+                var answer = await api.GetAsync("/api/v1/query?query=" + Uri.EscapeDataString(expr.Replace("$__rate_interval", "1m", StringComparison.Ordinal)));
+                Assert.True(answer.IsSuccessStatusCode, $"Panel '{panel}': Prometheus refused {expr}: {await answer.Content.ReadAsStringAsync()}");
+                foreach (var name in GrafanaDashboard.MetricNames(expr))
+                {
+                    Assert.True(exposed.Contains(name) || documented.Contains($"`{name}`", StringComparison.Ordinal),
+                        $"Panel '{panel}' reads {name}, which the silo doesn't expose and README doesn't document.");
+                }
+            }
         }
         finally
         {
