@@ -5,6 +5,7 @@
 #   bench/run.sh cluster [all|calls|detection]
 #   bench/run.sh jobs [all|webhooks]
 #   bench/run.sh http
+#   bench/run.sh dashboard
 #
 # runtime    one Microsoft Orleans silo in the bench process (bench/Engine.Bench, a generic host with UseOrleans,
 #            localhost clustering): local grain calls through the co-hosted grain factory (64 callers x 1,000
@@ -31,6 +32,10 @@
 #            endpoint answering constant JSON to the very same requests (bench/Http.Bench, same hosting
 #            defaults: the ceiling of this machine), then POST …/orders and diagnostics (see
 #            bench/http/run-http.sh). Needs wrk (installed with apt-get when missing and running as root).
+# dashboard  what the Orleans Dashboard costs: `http`'s compared pair (get_order vs kestrel_const, alternating rounds,
+#            2,000 orders) three times on a fresh silo each: the dashboard disabled (Granary:Dashboard:Enabled=false),
+#            enabled with nobody watching, and enabled with a headless chromium showing its overview (it polls every
+#            second). The cost of each is 1 - its get_order/const ratio over the disabled one's.
 # Each prints a table, then one "name: value" line per figure so runs can be compared.
 #
 # For the PostgreSQL scenario (pg, or all) the local services are started with
@@ -49,6 +54,7 @@ usage: $PROG <family> [scenario]
                                      (env GRANARY_BENCH_MEMBERSHIP_SETS=all: detection for every option set)
   jobs [all|webhooks]                webhook job throughput on one silo and on three (default: all)
   http                               one silo over HTTP with wrk vs a constant-JSON Kestrel endpoint
+  dashboard                          get_order with the dashboard disabled, enabled, and watched in a browser
 EOF
 }
 
@@ -132,6 +138,14 @@ case "$1" in
             exit 2
         fi
         exec bench/http/run-http.sh
+        ;;
+    dashboard)
+        if (($# > 1)); then
+            printf '%s: too many arguments for dashboard: %s\n' "$PROG" "$*" >&2
+            usage
+            exit 2
+        fi
+        exec bench/http/run-dashboard.sh
         ;;
     *)
         printf "%s: unknown benchmark family '%s'\n" "$PROG" "$1" >&2

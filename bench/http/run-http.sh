@@ -40,6 +40,10 @@
 #   GRANARY_BENCH_CONST_PORT        constant-JSON endpoint port on 127.0.0.1 (default 58481)
 #   GRANARY_BENCH_INSERT_PORT       insert-ceiling endpoint port on 127.0.0.1 (default 58482)
 #   GRANARY_BENCH_HTTP_POST_ONLY    1: measure post_order and its write breakdown only (for work on the write path)
+#   GRANARY_BENCH_HTTP_DASHBOARD    disabled | unwatched | watched: measure the compared pair only, with the Orleans
+#                                   Dashboard off (Granary:Dashboard:Enabled=false), on but nobody looking, or on with a
+#                                   headless chromium showing its overview the whole time (`bench/run.sh dashboard`
+#                                   runs all three and compares them)
 #
 # post_order's write breakdown (pg_stat_statements, which scripts/services.sh preloads; the extension is created in
 # the run's database): statements_per_order (every statement the silo ran in the run's database, per order created
@@ -61,8 +65,13 @@ ROUNDS="${GRANARY_BENCH_HTTP_ROUNDS:-3}"
 THREADS="${GRANARY_BENCH_HTTP_THREADS:-2}"
 CONNECTIONS="${GRANARY_BENCH_HTTP_CONNECTIONS:-64}"
 POST_ONLY="${GRANARY_BENCH_HTTP_POST_ONLY:-0}"
+DASHBOARD="${GRANARY_BENCH_HTTP_DASHBOARD:-}"
 ORDERS="${GRANARY_BENCH_HTTP_ORDERS:-10000}"
 [[ "$POST_ONLY" == 1 ]] && ORDERS="${GRANARY_BENCH_HTTP_ORDERS:-500}"
+case "$DASHBOARD" in
+    "" | disabled | unwatched | watched) ;;
+    *) printf 'bench/run.sh http: GRANARY_BENCH_HTTP_DASHBOARD=%s is not disabled, unwatched or watched\n' "$DASHBOARD" >&2; exit 2 ;;
+esac
 SILO_PORT="${GRANARY_BENCH_SILO_PORT:-58480}"
 CONST_PORT="${GRANARY_BENCH_CONST_PORT:-58481}"
 INSERT_PORT="${GRANARY_BENCH_INSERT_PORT:-58482}"
@@ -85,6 +94,7 @@ SILO_PID=""
 CONST_PID=""
 INSERT_PID=""
 WRK_PID=""
+BROWSER_PID=""
 
 stop_pid() {
     local pid="$1" i
@@ -104,6 +114,7 @@ cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     stop_pid "$WRK_PID"
+    stop_pid "$BROWSER_PID"
     stop_pid "$CONST_PID"
     stop_pid "$INSERT_PID"
     stop_pid "$SILO_PID"
@@ -231,6 +242,7 @@ else
     log "WARNING: could not create a database for this run ($(cat "$WORK/createdb.err" 2>/dev/null || echo 'psql not installed')); using the database of GRANARY_TEST_POSTGRES"
 fi
 mkdir -p -- "$WORK/silo" "$WORK/const" "$WORK/seed"
+DASHBOARD_PASSWORD="$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 log "starting the silo on 127.0.0.1:$SILO_PORT (PostgreSQL storage, Redis reminders under a service id of the run) ..."
 (
     cd -- "$WORK/silo"
@@ -248,6 +260,8 @@ log "starting the silo on 127.0.0.1:$SILO_PORT (PostgreSQL storage, Redis remind
         Granary__Cluster__SiloPort="$((SILO_PORT + 1000))" \
         Granary__Auth__SigningKey="$(head -c 32 /dev/urandom | base64)" \
         Granary__Http__AuthenticatedRequestsPerMinute=100000000 \
+        Granary__Dashboard__Enabled="$([[ "$DASHBOARD" == disabled ]] && echo false || echo true)" \
+        Granary__Dashboard__Username=bench Granary__Dashboard__Password="$DASHBOARD_PASSWORD" \
         dotnet "$SILO_DLL" --urls "http://127.0.0.1:$SILO_PORT"
 ) >"$WORK/silo.log" 2>&1 &
 SILO_PID=$!
@@ -383,16 +397,52 @@ if [[ "$POST_ONLY" == 1 ]]; then
         "$THREADS" "$CONNECTIONS" "$DURATION" "$DIAG_WARMUP" "$LOAD_BEFORE"
 fi
 CONST_URL="http://127.0.0.1:$CONST_PORT"
+# measure_compared_pair: get_order and kestrel_const, warmed up, then in alternating rounds (ROUND_RATIOS per round).
+measure_compared_pair() {
+    warm_up kestrel_const "$CONST_URL" bench/http/get_order.lua "$WARMUP"
+    warm_up get_order "$SILO_URL" bench/http/get_order.lua "$WARMUP"
+    ROUND_RATIOS=()
+    for ((round = 1; round <= ROUNDS; round++)); do
+        run_wrk "kestrel_const_r$round" "$CONST_PID" "$CONST_URL" bench/http/get_order.lua "$DURATION" 0
+        run_wrk "get_order_r$round" "$SILO_PID" "$SILO_URL" bench/http/get_order.lua "$DURATION" 0
+        ROUND_RATIOS+=("$(awk -v a="${RPS[get_order_r$round]}" -v b="${RPS[kestrel_const_r$round]}" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')")
+    done
+}
+# dashboard_requests: requests the silo has served under /dashboard so far (its own metrics, read with the credential).
+dashboard_requests() {
+    curl -s -u "bench:$DASHBOARD_PASSWORD" "$SILO_URL/metrics" |
+        awk '/^http_server_request_duration_seconds_count\{/ && /http_route="[^"]*[Dd]ashboard/ { n += $NF } END { printf "%d", n }'
+}
+if [[ "$DASHBOARD" == watched ]]; then
+    command -v chromium >/dev/null 2>&1 || die "chromium is not installed (Debian: apt-get install chromium)"
+    log "opening the dashboard's overview in headless chromium (it polls the silo every second) ..."
+    chromium --headless=new --no-sandbox --disable-gpu --user-data-dir="$WORK/chromium" \
+        "http://bench:$DASHBOARD_PASSWORD@127.0.0.1:$SILO_PORT/dashboard/" >"$WORK/chromium.log" 2>&1 &
+    BROWSER_PID=$!
+    sleep 5
+    kill -0 "$BROWSER_PID" 2>/dev/null || die "chromium exited: $(tail -n 5 "$WORK/chromium.log")"
+fi
+if [[ -n "$DASHBOARD" ]]; then
+    dashboard_before="$(dashboard_requests)"
+    measure_compared_pair
+    dashboard_served=$(($(dashboard_requests) - dashboard_before))
+    [[ "$DASHBOARD" != watched ]] || ((dashboard_served > 0)) || die "the browser made no dashboard request during the run"
+    printf '\nget_order with the dashboard %s: %s alternating rounds of %ss (wrk -t%s -c%s) after %ss of warm-up, %s orders\n' \
+        "$DASHBOARD" "$ROUNDS" "$DURATION" "$THREADS" "$CONNECTIONS" "$WARMUP" "$ORDERS"
+    printf '%-6s %18s %14s %19s\n' round "kestrel_const rps" "get_order rps" "get_order/const"
+    for ((round = 1; round <= ROUNDS; round++)); do
+        printf '%-6s %18.0f %14.0f %19s\n' "$round" "${RPS[kestrel_const_r$round]}" "${RPS[get_order_r$round]}" "${ROUND_RATIOS[round - 1]}"
+    done
+    median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+    printf '\ndashboard_mode: %s\n' "$DASHBOARD"
+    printf 'get_order_rps: %s\n' "$(for ((r = 1; r <= ROUNDS; r++)); do printf '%.0f\n' "${RPS[get_order_r$r]}"; done | median)"
+    printf 'get_order_vs_const: %s\n' "$(printf '%s\n' "${ROUND_RATIOS[@]}" | median)"
+    printf 'get_order_vs_const_rounds: %s\n' "${ROUND_RATIOS[*]}"
+    printf 'dashboard_requests_during_run: %s\n' "$dashboard_served"
+    exit 0
+fi
 if [[ "$POST_ONLY" != 1 ]]; then
-# The compared pair: warmed up, then alternating rounds.
-warm_up kestrel_const "$CONST_URL" bench/http/get_order.lua "$WARMUP"
-warm_up get_order "$SILO_URL" bench/http/get_order.lua "$WARMUP"
-ROUND_RATIOS=()
-for ((round = 1; round <= ROUNDS; round++)); do
-    run_wrk "kestrel_const_r$round" "$CONST_PID" "$CONST_URL" bench/http/get_order.lua "$DURATION" 0
-    run_wrk "get_order_r$round" "$SILO_PID" "$SILO_URL" bench/http/get_order.lua "$DURATION" 0
-    ROUND_RATIOS+=("$(awk -v a="${RPS[get_order_r$round]}" -v b="${RPS[kestrel_const_r$round]}" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')")
-done
+measure_compared_pair
 run_wrk kestrel_const_static "$CONST_PID" "$CONST_URL" bench/http/get_path.lua "$DIAG_DURATION" "$DIAG_WARMUP" /const
 stop_pid "$CONST_PID"
 CONST_PID=""

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Dashboard;
@@ -36,7 +37,10 @@ public static class GranarySiloHostingExtensions
         {
             silo.AddGranaryProviders(profile);
             silo.MapGranaryOptions(profile);
-            silo.AddDashboard();
+            if (builder.Configuration.GetValue($"{GranaryDashboardOptions.Section}:{nameof(GranaryDashboardOptions.Enabled)}", true))
+            {
+                silo.AddDashboard();
+            }
             silo.AddOutgoingGrainCallFilter<RejectedCallRetry>();
             if (GranaryTelemetry.TracingEnabled(builder.Configuration))
             {

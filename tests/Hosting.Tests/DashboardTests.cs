@@ -66,6 +66,19 @@ public sealed class DashboardTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Fact]
+    public async Task Dashboard_Disabled_IsNotServed_EvenToTheOperator()
+    {
+        using var root = new TempFolder();
+        await using var silo = await SiloHost.StartAsync(root.Path, new Dictionary<string, string?>(WithCredential()) { ["Granary:Dashboard:Enabled"] = "false" }, environment: "Production");
+
+        using var page = await silo.Http.SendAsync(Request("/dashboard/", User, Password));
+        using var api = await silo.Http.SendAsync(Request("/dashboard/version", User, Password));
+
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
+    }
+
     private static Dictionary<string, string?> WithCredential() => new(EmbeddedProfileTests.Ports())
     {
         ["Granary:Dashboard:Username"] = User,

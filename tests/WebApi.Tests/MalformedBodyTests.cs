@@ -14,8 +14,34 @@ namespace Granary.WebApi.Tests;
 /// <c>errors</c> names the field by its JSON path (<c>body</c> for the body as a whole) in the API's words — no .NET
 /// type, parser position or framework advice, which <see cref="ResponseLeakGuard"/> checks on every response.
 /// </summary>
-public sealed class MalformedBodyTests
+public sealed class MalformedBodyTests(MalformedBodyTests.Api api) : IClassFixture<MalformedBodyTests.Api>
 {
+    /// <summary>
+    /// One silo for the whole class: every request here is refused before it changes anything. The anonymous rate
+    /// limit is lifted, or the account operations' many malformed requests would meet 429 instead of 400.
+    /// </summary>
+    public sealed class Api : IAsyncLifetime
+    {
+        public ApiFactory Factory { get; } = new(ApiStorage.Sqlite, new Dictionary<string, string> { ["Granary:Http:AnonymousRequestsPerMinute"] = "1000000" });
+
+        public ApiSession Owner { get; private set; } = null!;
+
+        public string OrgId { get; private set; } = "";
+
+        public async Task InitializeAsync()
+        {
+            Owner = await Factory.RegisterAndLoginAsync();
+            OrgId = await Owner.CreateOrganizationAsync();
+        }
+
+        public Task DisposeAsync()
+        {
+            // Disposing checks every response of the class for framework words (ResponseLeakGuard) and undocumented statuses.
+            Factory.Dispose();
+            return Task.CompletedTask;
+        }
+    }
+
     /// <summary>The operations outside the walk: (method, path, a valid body).</summary>
     private static readonly (string Method, string Path, string Body)[] AccountOperations =
     [
@@ -44,9 +70,7 @@ public sealed class MalformedBodyTests
     [MemberData(nameof(Operations))]
     public async Task EachMalformedBodyClass_Is400NamingTheField(string method, string template, string validBody)
     {
-        using var factory = new ApiFactory(ApiStorage.Sqlite);
-        var owner = await factory.RegisterAndLoginAsync();
-        var orgId = await owner.CreateOrganizationAsync();
+        var (owner, orgId) = (api.Owner, api.OrgId);
         var path = Fill(template, orgId, owner.UserId);
         var valid = JsonNode.Parse(validBody)!.AsObject();
 
@@ -143,9 +167,7 @@ public sealed class MalformedBodyTests
     [MemberData(nameof(Operations))]
     public async Task EachMissingRequiredField_AndEachValueOutOfRange_Is400NamingTheField(string method, string template, string validBody)
     {
-        using var factory = new ApiFactory(ApiStorage.Sqlite);
-        var owner = await factory.RegisterAndLoginAsync();
-        var orgId = await owner.CreateOrganizationAsync();
+        var (owner, orgId) = (api.Owner, api.OrgId);
         var path = Fill(template, orgId, owner.UserId);
         var valid = JsonNode.Parse(validBody)!.AsObject();
         var (required, outOfRange) = Rules[$"{method} {template}"];

@@ -19,6 +19,7 @@ public static partial class GranaryDashboardEndpoints
     /// Maps <c>/dashboard</c>. With <c>Granary:Dashboard:Username</c>/<c>Password</c> set it asks for them (HTTP Basic).
     /// Without them it is open to loopback callers in Development and not mapped at all in any other environment (404):
     /// behind a reverse proxy on the same host every request comes from loopback, so loopback proves nothing there.
+    /// With <c>Granary:Dashboard:Enabled=false</c> the silo hosts no dashboard at all (404).
     /// </summary>
     public static IEndpointRouteBuilder MapGranaryDashboard(this IEndpointRouteBuilder app)
     {
@@ -26,6 +27,10 @@ public static partial class GranaryDashboardEndpoints
         var services = app.ServiceProvider;
         var credential = services.GetRequiredService<IOptions<GranaryDashboardOptions>>().Value;
         var environment = services.GetRequiredService<IHostEnvironment>();
+        if (!credential.Enabled)
+        {
+            return app;
+        }
         if (!credential.HasCredential && !environment.IsDevelopment())
         {
             LogDashboardClosed(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GranaryDashboardEndpoints)), environment.EnvironmentName);

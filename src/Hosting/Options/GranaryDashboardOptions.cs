@@ -9,6 +9,9 @@ public sealed class GranaryDashboardOptions
     /// <summary>Configuration section the options bind to.</summary>
     public const string Section = "Granary:Dashboard";
 
+    /// <summary>Whether the silo hosts the dashboard at all (its grains, its statistics collection and its pages).</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>HTTP Basic user name; set it together with <see cref="Password"/>.</summary>
     public string? Username { get; set; }
 
