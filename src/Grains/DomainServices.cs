@@ -23,6 +23,7 @@ public static class DomainServices
         services.Configure<EventOptions>(granary.GetSection("Events"));
         services.AddSingleton<JobMetrics>();
         services.AddSingleton<OrderMetrics>();
+        services.AddHostedService<JobBacklogGauge>();
         services.AddWebhookSending();
         services.AddEmailJobs();
         services.AddGranaryScheduling(granary.GetSection("Jobs"));

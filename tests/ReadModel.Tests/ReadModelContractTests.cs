@@ -106,6 +106,27 @@ public abstract class ReadModelContractTests(DatabaseFixture fixture)
     }
 
     [Fact]
+    public async Task OpenJobCounts_AcrossOrganizations_CountPendingRetryingAndDead_NeverSucceeded()
+    {
+        var before = await _lists.CountOpenJobsAsync(default);
+        await _writer.WriteDeliveryAsync(Delivery("o1", "ep1", JobStatus.Pending, T0), 1);
+        await _writer.WriteDeliveryAsync(Delivery("o2", "ep1", JobStatus.Retrying, T0), 1);
+        await _writer.WriteDeliveryAsync(Delivery("o3", "ep1", JobStatus.Succeeded, T0), 1);
+        await _writer.WriteEmailJobAsync(Email("o4", JobStatus.Dead, T0), 1);
+        await _writer.WriteEmailJobAsync(Email("o5", JobStatus.Pending, T0), 1);
+        await _writer.WriteEmailJobAsync(Email("o5", JobStatus.Succeeded, T0), 2);
+
+        var after = await _lists.CountOpenJobsAsync(default);
+
+        long Added(JobKind kind, JobStatus status) => after.GetValueOrDefault((kind, status)) - before.GetValueOrDefault((kind, status));
+        Assert.Equal(1, Added(JobKind.Webhook, JobStatus.Pending));
+        Assert.Equal(1, Added(JobKind.Webhook, JobStatus.Retrying));
+        Assert.Equal(1, Added(JobKind.Email, JobStatus.Dead));
+        Assert.Equal(0, Added(JobKind.Email, JobStatus.Pending));
+        Assert.DoesNotContain(after.Keys, key => key.Status == JobStatus.Succeeded);
+    }
+
+    [Fact]
     public async Task Deliveries_FilterByEndpointAndStatus_AndJobCountsPerStatus()
     {
         await _writer.WriteDeliveryAsync(Delivery("d1", "ep1", JobStatus.Succeeded, T0), 1);

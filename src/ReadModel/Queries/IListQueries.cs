@@ -28,6 +28,9 @@ public interface IListQueries
 
     /// <summary>Jobs of the organization per kind and status (missing pairs are zero).</summary>
     Task<IReadOnlyDictionary<(JobKind Kind, JobStatus Status), long>> CountJobsAsync(string organizationId, CancellationToken cancellationToken);
+
+    /// <summary>Jobs pending, retrying and dead in every organization, per kind and status (missing pairs are zero).</summary>
+    Task<IReadOnlyDictionary<(JobKind Kind, JobStatus Status), long>> CountOpenJobsAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>Filters of the delivery list: one endpoint (or all), one status (or all).</summary>

@@ -46,10 +46,18 @@ internal sealed class ListQueries(ReadModelDatabase database) : IListQueries
             .Text("@org", organizationId)
             .Text("@status", status.ToString()), after, limit, ViewDocuments.EmailJob, cancellationToken);
 
-    public async Task<IReadOnlyDictionary<(JobKind Kind, JobStatus Status), long>> CountJobsAsync(string organizationId, CancellationToken cancellationToken)
+    public Task<IReadOnlyDictionary<(JobKind Kind, JobStatus Status), long>> CountJobsAsync(string organizationId, CancellationToken cancellationToken) =>
+        CountAsync(ListSql.JobCounts, command => command.Text("@org", organizationId), cancellationToken);
+
+    public Task<IReadOnlyDictionary<(JobKind Kind, JobStatus Status), long>> CountOpenJobsAsync(CancellationToken cancellationToken) =>
+        CountAsync(ListSql.OpenJobCounts, _ => { }, cancellationToken);
+
+    /// <summary>Reads rows of (kind, status, count).</summary>
+    private async Task<IReadOnlyDictionary<(JobKind Kind, JobStatus Status), long>> CountAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = SqlCommands.Create(connection, ListSql.JobCounts).Text("@org", organizationId);
+        await using var command = SqlCommands.Create(connection, sql);
+        bind(command);
         var counts = new Dictionary<(JobKind, JobStatus), long>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -52,6 +52,13 @@ internal static class ListSql
         SELECT 'email', status, COUNT(*) FROM granary_email_job_list WHERE organization_id = @org GROUP BY status
         """;
 
+    /// <summary>Rows (kind, status, count) of jobs pending, retrying or dead in every organization, from the partial "open" indexes.</summary>
+    public const string OpenJobCounts = """
+        SELECT 'webhook', status, COUNT(*) FROM granary_webhook_delivery_list WHERE status IN ('Pending', 'Retrying', 'Dead') GROUP BY status
+        UNION ALL
+        SELECT 'email', status, COUNT(*) FROM granary_email_job_list WHERE status IN ('Pending', 'Retrying', 'Dead') GROUP BY status
+        """;
+
     public const string ExpiredRefreshFamilies = """
         SELECT grain_key FROM granary_refresh_families
         WHERE (revoked = 1 OR expires_at < @cutoff) AND (@after IS NULL OR grain_key > @after)

@@ -34,7 +34,8 @@ public sealed class MetricsTests
         Assert.Equal(HttpStatusCode.OK, exposition.StatusCode);
         Assert.Contains("orleans_", await exposition.Content.ReadAsStringAsync());
 
-        // Traffic: 2 failed logins, 3 orders created through the API, one of them confirmed.
+        // Traffic: an account (its welcome email is dead at once: no SMTP server), 2 failed logins, 3 orders created
+        // through the API, one of them confirmed.
         await SendTrafficAsync(http, failedLogins: 2, orders: 3, confirmed: 1);
 
         var home = Directory.CreateTempSubdirectory("granary-prometheus-").FullName;
@@ -59,6 +60,10 @@ public sealed class MetricsTests
             Assert.Equal(3, await QueryUntilAsync(api, "sum(granary_orders_created_total{job=\"granary\"})", 3, prometheus));
             Assert.Equal(1, await QueryUntilAsync(api, "sum(granary_orders_transitions_total{status=\"confirmed\"})", 1, prometheus));
             Assert.Equal(2, await QueryUntilAsync(api, "sum(granary_logins_failed_total)", 2, prometheus));
+            // The gauge of open jobs, counted in the read model: the account's welcome email and the confirmed order's
+            // confirmation email are dead at once (this silo has no SMTP server).
+            Assert.Equal(2, await QueryUntilAsync(api, "granary_jobs_current{kind=\"email\",status=\"dead\"}", 2, prometheus));
+            Assert.Equal(0, await QueryUntilAsync(api, "granary_jobs_current{kind=\"email\",status=\"pending\"}", 0, prometheus));
             // The target is up through the credential, and Orleans's and ASP.NET Core's own series came along.
             Assert.Equal(1, await QueryUntilAsync(api, "up{job=\"granary\"}", 1, prometheus));
             Assert.True(await QueryUntilAsync(api, "count(orleans_catalog_activations)", 1, prometheus) >= 1);
