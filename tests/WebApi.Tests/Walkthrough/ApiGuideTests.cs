@@ -49,6 +49,23 @@ public sealed partial class ApiGuideTests(ApiGuideTests.GuideRun run) : IClassFi
     }
 
     [Fact]
+    public void GuideRun_EveryLogLineOfARequest_CarriesItsTraceAndSpanIds()
+    {
+        var inRequests = 0;
+        // ASP.NET Core's request scope (RequestPath) marks a line written while a request ran.
+        foreach (var line in run.LogLines.Where(l => l.StartsWith('{') && l.Contains("\"RequestPath\"", StringComparison.Ordinal)))
+        {
+            using var entry = JsonDocument.Parse(line);
+            var trace = entry.RootElement.GetProperty("Scopes").EnumerateArray().SingleOrDefault(s => s.TryGetProperty("TraceId", out _));
+            Assert.True(trace.ValueKind == JsonValueKind.Object, "A request's log line has no TraceId: " + line);
+            Assert.Matches("^[0-9a-f]{32}$", trace.GetProperty("TraceId").GetString());
+            Assert.Matches("^[0-9a-f]{16}$", trace.GetProperty("SpanId").GetString());
+            inRequests++;
+        }
+        Assert.True(inRequests > 50, $"Only {inRequests} log lines were written inside requests.");
+    }
+
+    [Fact]
     public void RolesTable_IsTheLeastRoleEveryOrganizationEndpointDeclares()
     {
         var table = RolesTable();
