@@ -22,7 +22,14 @@ public sealed class BodyLimitTests
             ["Granary__Auth__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
         });
         await silo.WaitReadyAsync(TimeSpan.FromSeconds(60));
-        using var http = silo.CreateClient();
+        // The client waits for the silo's answer to Expect: 100-continue before it sends a body: the silo answers 413
+        // from Content-Length alone and closes the connection, so a client that started uploading (HttpClient's default
+        // wait is 1 s, which a busy machine exceeds) would see a broken pipe instead of the answer.
+        using var http = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(30) })
+        {
+            BaseAddress = silo.BaseAddress,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
         var email = ApiSteps.UniqueEmail();
         Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("/auth/register", new { email, password = ApiSteps.Password, name = "Big" })).StatusCode);
         var tokens = await (await http.PostAsJsonAsync("/auth/login", new { email, password = ApiSteps.Password })).ReadAsync<JsonElement>();
@@ -52,8 +59,6 @@ public sealed class BodyLimitTests
         {
             var request = new HttpRequestMessage(method, path) { Content = new StringContent(huge, Encoding.UTF8, "application/json") };
             request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
-            // The silo answers 413 from Content-Length alone and closes the connection; without 100-continue the client
-            // may still be uploading then and see a broken pipe instead of the answer.
             request.Headers.ExpectContinue = true;
             var response = await http.SendAsync(request);
             var text = await response.Content.ReadAsStringAsync();
