@@ -43,7 +43,7 @@ internal static class ChannelEndpoints
         return TypedResults.Created($"/api/v1/orgs/{org}/channels/{id}", ChannelWithSecretResponse.From(channel, http, secret));
     }
 
-    public static async Task<Results<Ok<ListPage<ChannelResponse>>, ProblemHttpResult>> List(string org, HttpRequest http, IGrainFactory grains)
+    public static async Task<Ok<ListPage<ChannelResponse>>> List(string org, HttpRequest http, IGrainFactory grains)
     {
         var channels = await grains.GetGrain<IOrganizationChannelsGrain>(org).List();
         return TypedResults.Ok(ListPage.Whole(channels.Select(c => ChannelResponse.From(c, http))));

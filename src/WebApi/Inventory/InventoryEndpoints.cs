@@ -27,7 +27,7 @@ internal static class InventoryEndpoints
     }
 
     public static async Task<Results<Ok<StockPageResponse>, ValidationProblem, ProblemHttpResult>> List(
-        string org, string? cursor, int? limit, IGrainFactory grains, HttpContext context, CancellationToken cancellationToken)
+        string org, string? cursor, int? limit, HttpContext context, CancellationToken cancellationToken)
     {
         if (!Cursors.TryDecode(cursor, out var after))
         {
@@ -47,7 +47,7 @@ internal static class InventoryEndpoints
         return TypedResults.Ok(new StockPageResponse([.. page.Items.Select(StockResponse.From)], next));
     }
 
-    public static async Task<Results<Ok<StockResponse>, ValidationProblem, ProblemHttpResult>> Get(string org, string sku, IGrainFactory grains)
+    public static async Task<Results<Ok<StockResponse>, ValidationProblem>> Get(string org, string sku, IGrainFactory grains)
     {
         if (!Sku.IsValid(sku))
         {

@@ -29,7 +29,7 @@ internal static partial class JobEndpoints
     }
 
     public static async Task<Results<Ok<JobsSummaryResponse>, ProblemHttpResult>> Summary(
-        string org, IGrainFactory grains, IListQueries queries, CancellationToken cancellationToken)
+        string org, IListQueries queries, CancellationToken cancellationToken)
     {
         if (!queries.Supported)
         {
@@ -40,7 +40,7 @@ internal static partial class JobEndpoints
     }
 
     public static async Task<Results<Ok<WebhookDeliveryPageResponse>, Ok<EmailJobPageResponse>, ValidationProblem, ProblemHttpResult>> Dead(
-        string org, string? kind, string? cursor, int? limit, IGrainFactory grains, IListQueries queries, CancellationToken cancellationToken)
+        string org, string? kind, string? cursor, int? limit, IListQueries queries, CancellationToken cancellationToken)
     {
         if (ParseKind(kind ?? "webhook") is not { } parsed)
         {

@@ -11,7 +11,7 @@ internal static class OrderListEndpoint
 {
     public static async Task<Results<Ok<OrderPageResponse>, ValidationProblem, ProblemHttpResult>> List(
         string org, string? status, string? channel, DateTimeOffset? createdFrom, DateTimeOffset? createdTo, string? customerEmail,
-        string? cursor, int? limit, IGrainFactory grains, HttpContext context, CancellationToken cancellationToken)
+        string? cursor, int? limit, HttpContext context, CancellationToken cancellationToken)
     {
         OrderStatus? parsedStatus = null;
         if (status is not null)

@@ -32,7 +32,7 @@ internal static class ApiKeyEndpoints
             new CreatedApiKeyResponse(info.Id, info.Name, info.Scopes, info.Prefix, info.CreatedAt, secret));
     }
 
-    public static async Task<Results<Ok<ListPage<ApiKeyResponse>>, ProblemHttpResult>> List(string org, IGrainFactory grains)
+    public static async Task<Ok<ListPage<ApiKeyResponse>>> List(string org, IGrainFactory grains)
     {
         var keys = await grains.GetGrain<IOrganizationGrain>(org).GetApiKeys();
         return TypedResults.Ok(ListPage.Whole(keys.Select(ApiKeyResponse.From)));

@@ -29,7 +29,7 @@ internal static class MemberEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    public static async Task<Results<Ok<ListPage<MemberResponse>>, ProblemHttpResult>> List(string org, IGrainFactory grains)
+    public static async Task<Ok<ListPage<MemberResponse>>> List(string org, IGrainFactory grains)
     {
         var members = await grains.GetGrain<IOrganizationGrain>(org).GetMembers();
         return TypedResults.Ok(ListPage.Whole(members.Select(MemberResponse.From)));

@@ -15,7 +15,7 @@ internal static class StatsEndpoints
         stats.MapGet("/", Get).RequireRole(OrgRole.Viewer).WithName("GetStats").WithSummary("Orders by status, today's count and revenue (organization's time zone).");
     }
 
-    public static async Task<Results<Ok<StatsResponse>, ProblemHttpResult>> Get(string org, IGrainFactory grains)
+    public static async Task<Ok<StatsResponse>> Get(string org, IGrainFactory grains)
     {
         var stats = await grains.GetGrain<IOrderStatsGrain>(org).Get();
         return TypedResults.Ok(new StatsResponse(stats.ByStatus, new TodayResponse(stats.Date, stats.TimeZone, stats.TodayOrders,

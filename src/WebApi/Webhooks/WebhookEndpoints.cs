@@ -61,7 +61,7 @@ internal static partial class WebhookEndpoints
         }
     }
 
-    public static async Task<Results<Ok<ListPage<WebhookEndpointResponse>>, ProblemHttpResult>> List(string org, IGrainFactory grains)
+    public static async Task<Ok<ListPage<WebhookEndpointResponse>>> List(string org, IGrainFactory grains)
     {
         var endpoints = await grains.GetGrain<IWebhookEndpointsGrain>(org).List();
         return TypedResults.Ok(ListPage.Whole(endpoints.Select(WebhookEndpointResponse.From)));
