@@ -55,7 +55,7 @@ public sealed partial class JobBacklogGauge : IHostedService
             : from kind in Enum.GetValues<JobKind>()
               from status in Counted
               select new Measurement<long>(counts.GetValueOrDefault((kind, status)),
-                  new KeyValuePair<string, object?>("kind", kind == JobKind.Webhook ? "webhook" : "email"),
+                  JobMetrics.Tag(kind),
                   new KeyValuePair<string, object?>("status", status.ToString().ToLowerInvariant()));
     }
 

@@ -51,5 +51,6 @@ public sealed class JobMetrics
         counter?.Add(1, Tag(kind));
     }
 
-    private static KeyValuePair<string, object?> Tag(JobKind kind) => kind == JobKind.Webhook ? Webhook : Email;
+    /// <summary>The <c>kind</c> tag of every job instrument (the backlog gauge's too).</summary>
+    internal static KeyValuePair<string, object?> Tag(JobKind kind) => kind == JobKind.Webhook ? Webhook : Email;
 }

@@ -31,18 +31,7 @@ public sealed class OrderMetrics
         }
         else
         {
-            _transitions.Add(1, new KeyValuePair<string, object?>("status", StatusTag(to)), source);
+            _transitions.Add(1, new KeyValuePair<string, object?>("status", StatusNames.Of(to)), source);
         }
     }
-
-    private static string StatusTag(OrderStatus status) => status switch
-    {
-        OrderStatus.Pending => "pending",
-        OrderStatus.Confirmed => "confirmed",
-        OrderStatus.Packed => "packed",
-        OrderStatus.Shipped => "shipped",
-        OrderStatus.Delivered => "delivered",
-        OrderStatus.Cancelled => "cancelled",
-        _ => "other",
-    };
 }

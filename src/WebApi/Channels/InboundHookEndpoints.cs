@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
 using Granary.Grains.Channels;
+using Granary.Grains.Orders;
 using Granary.WebApi.Http;
 using Granary.WebApi.Http.RateLimiting;
-using Granary.WebApi.Orders;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 

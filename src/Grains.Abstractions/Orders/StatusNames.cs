@@ -1,9 +1,7 @@
-using Granary.Grains.Orders;
+namespace Granary.Grains.Orders;
 
-namespace Granary.WebApi.Orders;
-
-/// <summary>Order statuses as they appear on the wire ("pending", …), made once instead of per response.</summary>
-internal static class StatusNames
+/// <summary>Order statuses as the API and the metrics name them ("pending", …), made once instead of per use.</summary>
+public static class StatusNames
 {
     private static readonly string[] Names = [.. Enum.GetValues<OrderStatus>().Select(s => s.ToString().ToLowerInvariant())];
 
