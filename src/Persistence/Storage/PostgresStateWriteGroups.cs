@@ -40,23 +40,32 @@ internal sealed class PostgresStateWriteGroups(NpgsqlDataSource dataSource) : St
 
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();
 
+    /// <summary>The provider's query in positional form (<see cref="PositionalSql"/>), its values unnamed in position order.</summary>
     private static NpgsqlBatchCommand Command(StateWrite write)
     {
-        var command = new NpgsqlBatchCommand(write.Sql);
-        var parameters = command.Parameters;
-        parameters.Add(new NpgsqlParameter<int>("GrainIdHash", NpgsqlDbType.Integer) { TypedValue = write.GrainIdHash });
-        parameters.Add(new NpgsqlParameter<long>("GrainIdN0", NpgsqlDbType.Bigint) { TypedValue = 0 });
-        parameters.Add(new NpgsqlParameter<long>("GrainIdN1", NpgsqlDbType.Bigint) { TypedValue = 0 });
-        parameters.Add(new NpgsqlParameter<int>("GrainTypeHash", NpgsqlDbType.Integer) { TypedValue = write.StateNameHash });
-        parameters.Add(new NpgsqlParameter<string>("GrainTypeString", NpgsqlDbType.Text) { TypedValue = write.StateName });
-        parameters.Add(new NpgsqlParameter<string>("GrainIdExtensionString", NpgsqlDbType.Text) { TypedValue = write.GrainKey });
-        parameters.Add(new NpgsqlParameter<string>("ServiceId", NpgsqlDbType.Varchar) { TypedValue = write.ServiceId });
-        parameters.Add(write.Version is { } version
-            ? new NpgsqlParameter<int>("GrainStateVersion", NpgsqlDbType.Integer) { TypedValue = version }
-            : new NpgsqlParameter("GrainStateVersion", NpgsqlDbType.Integer) { Value = DBNull.Value });
-        parameters.Add(new NpgsqlParameter<byte[]>("PayloadBinary", NpgsqlDbType.Bytea) { TypedValue = write.Payload });
+        var sql = PositionalSql.For(write.Sql);
+        var command = new NpgsqlBatchCommand(sql.Text);
+        foreach (var name in sql.Names)
+        {
+            command.Parameters.Add(Value(name, write));
+        }
         return command;
     }
+
+    private static NpgsqlParameter Value(string name, StateWrite write) => name switch
+    {
+        "GrainIdHash" => new NpgsqlParameter<int> { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = write.GrainIdHash },
+        "GrainIdN0" or "GrainIdN1" => new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = 0 },
+        "GrainTypeHash" => new NpgsqlParameter<int> { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = write.StateNameHash },
+        "GrainTypeString" => new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = write.StateName },
+        "GrainIdExtensionString" => new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = write.GrainKey },
+        "ServiceId" => new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Varchar, TypedValue = write.ServiceId },
+        "GrainStateVersion" => write.Version is { } version
+            ? new NpgsqlParameter<int> { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = version }
+            : new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = DBNull.Value },
+        "PayloadBinary" => new NpgsqlParameter<byte[]> { NpgsqlDbType = NpgsqlDbType.Bytea, TypedValue = write.Payload },
+        _ => throw new InvalidOperationException($"The grain storage's WriteToStorage query takes a parameter @{name} that Granary doesn't supply."),
+    };
 }
 
 /// <summary>One grain's state write, as the provider's WriteToStorage query takes it (a string key: N0 and N1 are 0).</summary>

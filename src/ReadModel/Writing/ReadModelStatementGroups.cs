@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Granary.Persistence.Batching;
+using Npgsql;
 
 namespace Granary.ReadModel;
 
@@ -25,38 +26,49 @@ internal sealed class ReadModelStatementGroups(ReadModelDatabase database)
     protected override async Task ExecuteAsync(IReadOnlyList<Statement> group)
     {
         await using var connection = await database.OpenAsync(CancellationToken.None);
-        if (group.Count == 1)
+        if (connection is NpgsqlConnection postgres)
         {
-            await using var command = Command(connection, group[0]);
-            await command.ExecuteNonQueryAsync();
-        }
-        else if (connection.CanCreateBatch)
-        {
-            // One round trip, run by PostgreSQL as one implicit transaction.
-            await using var batch = connection.CreateBatch();
+            // One round trip, run by PostgreSQL as one implicit transaction (a group of one is a batch of one).
+            await using var batch = postgres.CreateBatch();
             foreach (var statement in group)
             {
-                var batched = batch.CreateBatchCommand();
-                batched.CommandText = statement.Sql;
-                await using var scratch = Command(connection, statement);
-                var parameters = scratch.Parameters.Cast<DbParameter>().ToArray();
-                scratch.Parameters.Clear();
-                batched.Parameters.AddRange(parameters);
-                batch.BatchCommands.Add(batched);
+                batch.BatchCommands.Add(Positional(postgres, statement));
             }
             await batch.ExecuteNonQueryAsync();
+            return;
         }
-        else
+        await using var transaction = group.Count > 1 ? await connection.BeginTransactionAsync() : null;
+        foreach (var statement in group)
         {
-            await using var transaction = await connection.BeginTransactionAsync();
-            foreach (var statement in group)
-            {
-                await using var command = Command(connection, statement);
-                command.Transaction = transaction;
-                await command.ExecuteNonQueryAsync();
-            }
+            await using var command = Command(connection, statement);
+            command.Transaction = transaction;
+            await command.ExecuteNonQueryAsync();
+        }
+        if (transaction is not null)
+        {
             await transaction.CommitAsync();
         }
+    }
+
+    /// <summary>
+    /// The statement with <c>$n</c> for each <c>@name</c> and its values unnamed in that order (<see cref="PositionalSql"/>):
+    /// Npgsql then sends the text as it is instead of parsing it on every execution.
+    /// </summary>
+    private static NpgsqlBatchCommand Positional(NpgsqlConnection connection, Statement statement)
+    {
+        var sql = PositionalSql.For(statement.Sql);
+        using var scratch = Command(connection, statement);
+        var named = scratch.Parameters.Cast<DbParameter>().ToArray();
+        scratch.Parameters.Clear();
+        var command = new NpgsqlBatchCommand(sql.Text);
+        foreach (var name in sql.Names)
+        {
+            var parameter = Array.Find(named, p => p.ParameterName.AsSpan().TrimStart('@').Equals(name, StringComparison.OrdinalIgnoreCase))
+                ?? throw new InvalidOperationException($"The read-model statement takes @{name}, which its writer doesn't bind.");
+            parameter.ParameterName = string.Empty;
+            command.Parameters.Add(parameter);
+        }
+        return command;
     }
 
     private static DbCommand Command(DbConnection connection, Statement statement)
