@@ -42,10 +42,21 @@ public sealed class OrderStatsGrain([PersistentState("stats")] IPersistentState<
     /// <summary>Days before today whose figures are kept (the daily summary reads yesterday's; a week leaves room for late ticks).</summary>
     private const int DaysKept = 7;
 
-    private const int EventIdsKept = 200;
+    /// <summary>
+    /// Event ids remembered for the repeat check. Few: a repeat follows its first within moments, and the state is
+    /// written with every few transitions, so it stays small (under PostgreSQL's 2 kB, above which each write of it
+    /// would be compressed and stored out of line).
+    /// </summary>
+    private const int EventIdsKept = 32;
 
     private TaskCompletionSource? _nextWrite;
     private TaskCompletionSource? _writing;
+
+    /// <summary>The stored RecentEventIds as a set, for the repeat check.</summary>
+    private HashSet<string>? _recent;
+
+    /// <summary>The day the kept-days window was last applied for.</summary>
+    private DateOnly _prunedFor;
 
     public Task Record(OrderTransition transition)
     {
@@ -93,22 +104,32 @@ public sealed class OrderStatsGrain([PersistentState("stats")] IPersistentState<
         }
     }
 
-    /// <summary>Applies a transition to the in-memory state; false when its event was recorded before.</summary>
+    /// <summary>
+    /// Applies a transition to the in-memory state, in place (every order of the organization passes here, so nothing
+    /// is copied per transition; a failed write deactivates the activation, and its state goes with it); false when
+    /// its event was recorded before.
+    /// </summary>
     private bool Apply(OrderTransition transition)
     {
         var state = stats.State;
-        if (state.RecentEventIds.Contains(transition.EventId))
+        _recent ??= new HashSet<string>(state.RecentEventIds, StringComparer.Ordinal);
+        if (!_recent.Add(transition.EventId))
         {
             return false;
         }
+        state.RecentEventIds.Add(transition.EventId);
+        if (state.RecentEventIds.Count > EventIdsKept)
+        {
+            _recent.Remove(state.RecentEventIds[0]);
+            state.RecentEventIds.RemoveAt(0);
+        }
+
         var zone = Zone(transition.TimeZone);
         var createdDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(transition.CreatedAt, zone).DateTime);
-        var byStatus = new Dictionary<OrderStatus, int>(state.ByStatus);
-        var perDay = new Dictionary<DateOnly, int>(state.CreatedPerDay);
-        var revenue = new Dictionary<string, decimal>(state.RevenuePerDay);
-        var statusPerDay = new Dictionary<string, int>(state.StatusPerDay);
+        var byStatus = state.ByStatus;
+        var revenue = state.RevenuePerDay;
         var revenueKey = $"{createdDay:yyyy-MM-dd}|{transition.Currency}";
-        MoveDayStatus(statusPerDay, createdDay, transition.From, transition.To);
+        MoveDayStatus(state.StatusPerDay, createdDay, transition.From, transition.To);
 
         if (transition.From is { } from)
         {
@@ -116,7 +137,7 @@ public sealed class OrderStatsGrain([PersistentState("stats")] IPersistentState<
         }
         else
         {
-            perDay[createdDay] = perDay.GetValueOrDefault(createdDay) + 1;
+            state.CreatedPerDay[createdDay] = state.CreatedPerDay.GetValueOrDefault(createdDay) + 1;
             revenue[revenueKey] = revenue.GetValueOrDefault(revenueKey) + transition.Total;
         }
         byStatus[transition.To] = byStatus.GetValueOrDefault(transition.To) + 1;
@@ -126,21 +147,21 @@ public sealed class OrderStatsGrain([PersistentState("stats")] IPersistentState<
         }
 
         var today = Today(zone);
-        foreach (var day in perDay.Keys.Where(d => d < today.AddDays(-DaysKept)).ToList())
+        if (today != _prunedFor)
         {
-            perDay.Remove(day);
+            // Days leave the kept window only when the day changes.
+            foreach (var day in state.CreatedPerDay.Keys.Where(d => d < today.AddDays(-DaysKept)).ToList())
+            {
+                state.CreatedPerDay.Remove(day);
+            }
+            DropOldDays(revenue, today);
+            DropOldDays(state.StatusPerDay, today);
+            _prunedFor = today;
         }
-        DropOldDays(revenue, today);
-        DropOldDays(statusPerDay, today);
-        stats.State = new OrderStatsState
+        if (state.TimeZone != zone.Id)
         {
-            ByStatus = byStatus,
-            TimeZone = zone.Id,
-            CreatedPerDay = perDay,
-            RevenuePerDay = revenue,
-            StatusPerDay = statusPerDay,
-            RecentEventIds = [.. state.RecentEventIds.Append(transition.EventId).TakeLast(EventIdsKept)],
-        };
+            stats.State = state with { TimeZone = zone.Id };
+        }
         return true;
     }
 
