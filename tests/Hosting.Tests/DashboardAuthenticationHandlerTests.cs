@@ -78,6 +78,19 @@ public sealed class DashboardAuthenticationHandlerTests
         Assert.Equal("Malformed Basic credential.", result.Failure?.Message);
     }
 
+    [Fact]
+    public async Task TheDashboardScheme_IsNoDefault_SoRequestsElsewhereDontRunIt()
+    {
+        // ASP.NET Core would make a lone scheme the default and authenticate every API request with it.
+        var context = Context(Environments.Production, "ops", "secret", "10.1.2.3");
+        context.Request.Headers.Authorization = $"Basic {Convert.ToBase64String(Encoding.UTF8.GetBytes("ops:secret"))}";
+        var schemes = context.RequestServices.GetRequiredService<IAuthenticationSchemeProvider>();
+
+        Assert.Null(await schemes.GetDefaultAuthenticateSchemeAsync());
+        Assert.Null(await schemes.GetDefaultChallengeSchemeAsync());
+        Assert.True((await context.AuthenticateAsync(DashboardAuthentication.Scheme)).Succeeded);
+    }
+
     private static DefaultHttpContext Context(string environment, string? username, string? password, string address)
     {
         var services = new ServiceCollection();

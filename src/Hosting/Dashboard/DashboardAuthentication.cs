@@ -12,6 +12,9 @@ internal static class DashboardAuthentication
 
     public static IServiceCollection AddGranaryDashboardAuthentication(this IServiceCollection services)
     {
+        // ASP.NET Core makes a lone scheme the default, which would run this handler for every API request (the API
+        // authenticates bearer tokens in its own middleware); only the dashboard's and /metrics' policy names it.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, DashboardBasicAuthenticationHandler>(Scheme, displayName: "Granary dashboard", _ => { });
         services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser());
         return services;
