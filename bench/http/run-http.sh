@@ -22,8 +22,9 @@
 #     measures the compiler), then measured in alternating rounds (const, order, const, order, …) so that both see
 #     the same machine; each figure of the pair is the round with the median requests/s, and get_order_vs_const is
 #     the median of the per-round ratios. Then, after a short warm-up each: health_live (GET /health/live: the
-#     silo's middleware, no auth, no grain), health_live_auth, get_org, and post_order (POST …/orders, a new
-#     Idempotency-Key per request); kestrel_const_static is GET /const as one fixed request (no Lua per request), to
+#     silo's middleware, no auth, no grain), health_live_auth, get_org; and after a warm-up as long as the pair's,
+#     post_order (POST …/orders, a new Idempotency-Key per request; post_order_jit_methods_during_run tells whether
+#     the silo's JIT had settled); kestrel_const_static is GET /const as one fixed request (no Lua per request), to
 #     show what the client's share costs.
 #  Prints a table, then `name: value` lines. Every process started here is killed on exit, even on failure.
 #
@@ -36,9 +37,10 @@
 #   GRANARY_BENCH_HTTP_THREADS      wrk threads (default 2)
 #   GRANARY_BENCH_HTTP_CONNECTIONS  wrk connections (default 64)
 #   GRANARY_BENCH_HTTP_ORDERS       orders seeded (default 10000)
-#   GRANARY_BENCH_SILO_PORT         silo HTTP port on 127.0.0.1 (default 58480)
-#   GRANARY_BENCH_CONST_PORT        constant-JSON endpoint port on 127.0.0.1 (default 58481)
-#   GRANARY_BENCH_INSERT_PORT       insert-ceiling endpoint port on 127.0.0.1 (default 58482)
+#   GRANARY_BENCH_SILO_PORT         silo HTTP port on 127.0.0.1 (default 28480: below the kernel's ephemeral range, which
+#                                   outgoing connections draw from; the silo port is this + 1000)
+#   GRANARY_BENCH_CONST_PORT        constant-JSON endpoint port on 127.0.0.1 (default 28481)
+#   GRANARY_BENCH_INSERT_PORT       insert-ceiling endpoint port on 127.0.0.1 (default 28482)
 #   GRANARY_BENCH_HTTP_POST_ONLY    1: measure post_order and its write breakdown only (for work on the write path)
 #   GRANARY_BENCH_HTTP_DASHBOARD    disabled | unwatched | watched: measure the compared pair only, with the Orleans
 #                                   Dashboard off (Granary:Dashboard:Enabled=false), on but nobody looking, or on with a
@@ -72,9 +74,9 @@ case "$DASHBOARD" in
     "" | disabled | unwatched | watched) ;;
     *) printf 'bench/run.sh http: GRANARY_BENCH_HTTP_DASHBOARD=%s is not disabled, unwatched or watched\n' "$DASHBOARD" >&2; exit 2 ;;
 esac
-SILO_PORT="${GRANARY_BENCH_SILO_PORT:-58480}"
-CONST_PORT="${GRANARY_BENCH_CONST_PORT:-58481}"
-INSERT_PORT="${GRANARY_BENCH_INSERT_PORT:-58482}"
+SILO_PORT="${GRANARY_BENCH_SILO_PORT:-28480}"
+CONST_PORT="${GRANARY_BENCH_CONST_PORT:-28481}"
+INSERT_PORT="${GRANARY_BENCH_INSERT_PORT:-28482}"
 readonly SEED_CONCURRENCY=64 START_TIMEOUT=60 SEED_TIMEOUT=120
 
 log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
@@ -342,11 +344,18 @@ run_wrk() {
 SILO_URL="http://127.0.0.1:$SILO_PORT"
 LOAD_BEFORE="$(cut -d ' ' -f 1 /proc/loadavg)"
 
+# silo_jit_methods: methods the silo's JIT has compiled so far (the runtime's counter on its /metrics), or nothing.
+silo_jit_methods() {
+    curl -s --max-time 5 -u "bench:$DASHBOARD_PASSWORD" "$SILO_URL/metrics" |
+        awk '/^dotnet_jit_compiled_methods_total/ { n += $NF; found = 1 } END { if (found) printf "%d", n }'
+}
+
 # measure_post_order: post_order after a warm-up, with the write breakdown of the measured run.
 declare -A WRITES
 measure_post_order() {
-    local pg0 pg1 wal0 wal1 orders0 orders1 orders
-    warm_up post_order "$SILO_URL" bench/http/post_order.lua "$DIAG_WARMUP"
+    local pg0 pg1 wal0 wal1 orders0 orders1 orders jit0
+    # As long as the compared pair's: the write path has the most code to tier up, and a short warm-up measures the JIT.
+    warm_up post_order "$SILO_URL" bench/http/post_order.lua "$WARMUP"
     psql_bench "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null 2>&1 ||
         log "WARNING: pg_stat_statements is not available (scripts/services.sh preloads it; restart PostgreSQL after upgrading)"
     sleep 1 # lets the warm-up's last requests finish
@@ -354,9 +363,11 @@ measure_post_order() {
     wal0="$(psql_bench "SELECT pg_current_wal_lsn()")"
     psql_bench "SELECT pg_stat_statements_reset()" >/dev/null 2>&1 || true
     pg0="$(postgres_cpu_seconds)"
+    jit0="$(silo_jit_methods)"
     run_wrk post_order "$SILO_PID" "$SILO_URL" bench/http/post_order.lua "$DURATION" 0
     sleep 1
     pg1="$(postgres_cpu_seconds)"
+    WRITES[jit_methods]="$(awk -v a="$jit0" -v b="$(silo_jit_methods)" 'BEGIN { if (a == "" || b == "") print "n/a"; else print b - a }')"
     wal1="$(psql_bench "SELECT pg_current_wal_lsn()")"
     orders1="$(psql_bench "SELECT count(*) FROM granary_order_list")"
     orders=$((orders1 - orders0))
@@ -385,7 +396,7 @@ measure_insert_ceiling() {
     ) >"$WORK/insert.log" 2>&1 &
     INSERT_PID=$!
     wait_http "http://127.0.0.1:$INSERT_PORT/ready" "$INSERT_PID" "the insert-ceiling endpoint"
-    run_wrk insert_ceiling "$INSERT_PID" "http://127.0.0.1:$INSERT_PORT" bench/http/post_order.lua "$DURATION" "$DIAG_WARMUP"
+    run_wrk insert_ceiling "$INSERT_PID" "http://127.0.0.1:$INSERT_PORT" bench/http/post_order.lua "$DURATION" "$WARMUP"
     stop_pid "$INSERT_PID"
     INSERT_PID=""
 }
@@ -394,7 +405,7 @@ if [[ "$POST_ONLY" == 1 ]]; then
     measure_post_order
     measure_insert_ceiling
     printf '\npost_order on one silo (PostgreSQL storage), wrk -t%s -c%s, %ss after %ss of warm-up, load average before: %s\n' \
-        "$THREADS" "$CONNECTIONS" "$DURATION" "$DIAG_WARMUP" "$LOAD_BEFORE"
+        "$THREADS" "$CONNECTIONS" "$DURATION" "$WARMUP" "$LOAD_BEFORE"
 fi
 CONST_URL="http://127.0.0.1:$CONST_PORT"
 # measure_compared_pair: get_order and kestrel_const, warmed up, then in alternating rounds (ROUND_RATIOS per round).
@@ -486,6 +497,8 @@ print_writes() {
     printf 'post_order_server_cpu_cores: %s\npost_order_other_cpu_cores: %s\n' "${SERVER_CPU[post_order]}" "${OTHER_CPU[post_order]}"
     printf 'statements_per_order: %s\npg_cpu_us_per_order: %s\nwal_bytes_per_order: %s\n' \
         "${WRITES[statements_per_order]}" "${WRITES[pg_cpu_us_per_order]}" "${WRITES[wal_bytes_per_order]}"
+    printf 'silo_cpu_us_per_order: %s\npost_order_jit_methods_during_run: %s\n' \
+        "$(awk -v c="${SERVER_CPU[post_order]}" -v r="${RPS[post_order]}" 'BEGIN { printf "%.0f", (r > 0 ? c * 1e6 / r : 0) }')" "${WRITES[jit_methods]}"
     printf 'insert_ceiling_rps: %.0f\ninsert_ceiling_p50_ms: %s\ninsert_ceiling_p99_ms: %s\ninsert_ceiling_errors: %s\n' \
         "${RPS[insert_ceiling]}" "${P50[insert_ceiling]}" "${P99[insert_ceiling]}" "${ERRORS[insert_ceiling]}"
     printf 'insert_ceiling_server_cpu_cores: %s\ninsert_ceiling_other_cpu_cores: %s\npost_order_vs_insert_ceiling: %s\n' \
@@ -503,8 +516,9 @@ printf '\nHTTP on one silo (PostgreSQL storage, %s orders) vs a constant-JSON Ke
 printf 'load average (1 min) before the measurements: %s\n' "$LOAD_BEFORE"
 printf 'wrk -t%s -c%s; kestrel_const and get_order: %s alternating rounds of %ss after %ss of warm-up each, the median\n' \
     "$THREADS" "$CONNECTIONS" "$ROUNDS" "$DURATION" "$WARMUP"
-printf 'round shown; post_order %ss, kestrel_const_static, health_live, health_live_auth, get_org %ss, each after %ss of warm-up\n\n' \
-    "$DURATION" "$DIAG_DURATION" "$DIAG_WARMUP"
+printf 'round shown; post_order and insert_ceiling %ss after %ss of warm-up; kestrel_const_static, health_live, health_live_auth,\n' \
+    "$DURATION" "$WARMUP"
+printf 'get_org %ss, each after %ss of warm-up\n\n' "$DIAG_DURATION" "$DIAG_WARMUP"
 printf '%-6s %18s %14s %19s\n' round "kestrel_const rps" "get_order rps" "get_order/const"
 for ((round = 1; round <= ROUNDS; round++)); do
     printf '%-6s %18.0f %14.0f %19s\n' "$round" "${RPS[kestrel_const_r$round]}" "${RPS[get_order_r$round]}" "${ROUND_RATIOS[round - 1]}"
@@ -530,4 +544,4 @@ for name in "${TARGETS[@]:1}"; do
 done
 printf 'get_order_vs_const_rounds: %s\n' "${ROUND_RATIOS[*]}"
 print_writes | sed -n '/^post_order writes/,/^$/p'
-print_writes | grep -E '^(statements_per_order|pg_cpu_us_per_order|wal_bytes_per_order|insert_ceiling_|post_order_vs_insert_ceiling)'
+print_writes | grep -E '^(statements_per_order|pg_cpu_us_per_order|wal_bytes_per_order|silo_cpu_us_per_order|post_order_jit_methods_during_run|insert_ceiling_|post_order_vs_insert_ceiling)'
