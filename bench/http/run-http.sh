@@ -54,6 +54,11 @@
 # POSTs of post_order sent to bench/Http.Bench's insert mode (a framework-only Kestrel endpoint doing one Npgsql INSERT
 # of the order JSON per request into the run's database, connected as the silo's storage connects): the ceiling for
 # one durable write per request here, and post_order_vs_insert_ceiling.
+# Between them, confirm_order (bench/http/confirm_order.lua): POST …/orders/{id}/confirm over the orders still pending
+# (the seeded ones and post_order's; a quarter for a short warm-up, each confirmed once), with the same breakdown per
+# order confirmed (statements_per_confirm, pg_cpu_us_per_confirm, wal_bytes_per_confirm, silo_cpu_us_per_confirm),
+# confirm_rps and confirm_vs_insert_ceiling. A confirm reserves stock on the two SKUs of the posted body (the same two
+# inventory grains for every order), records the customer's confirmation email and hands it to its job.
 set -euo pipefail
 
 readonly PROG="bench/run.sh http"
@@ -350,39 +355,67 @@ silo_jit_methods() {
         awk '/^dotnet_jit_compiled_methods_total/ { n += $NF; found = 1 } END { if (found) printf "%d", n }'
 }
 
-# measure_post_order: post_order after a warm-up, with the write breakdown of the measured run.
+# measure_writes <name> <script> <warm-up seconds> <count sql> <unit>: <name> after a warm-up, with the write
+# breakdown of its measured run per <unit> (orders created, orders confirmed: what <count sql> counts before and after).
+# Sets WRITES[<name>_*] and the statements table $WORK/statements-<name>.
 declare -A WRITES
-measure_post_order() {
-    local pg0 pg1 wal0 wal1 orders0 orders1 orders jit0
-    # As long as the compared pair's: the write path has the most code to tier up, and a short warm-up measures the JIT.
-    warm_up post_order "$SILO_URL" bench/http/post_order.lua "$WARMUP"
+measure_writes() {
+    local name="$1" script="$2" warmup="$3" count_sql="$4" unit="$5" pg0 pg1 wal0 wal1 count0 count1 count jit0
+    if ((warmup > 0)); then
+        warm_up "$name" "$SILO_URL" "$script" "$warmup"
+    fi
     psql_bench "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null 2>&1 ||
         log "WARNING: pg_stat_statements is not available (scripts/services.sh preloads it; restart PostgreSQL after upgrading)"
     sleep 1 # lets the warm-up's last requests finish
-    orders0="$(psql_bench "SELECT count(*) FROM granary_order_list")"
+    count0="$(psql_bench "$count_sql")"
     wal0="$(psql_bench "SELECT pg_current_wal_lsn()")"
     psql_bench "SELECT pg_stat_statements_reset()" >/dev/null 2>&1 || true
     pg0="$(postgres_cpu_seconds)"
     jit0="$(silo_jit_methods)"
-    run_wrk post_order "$SILO_PID" "$SILO_URL" bench/http/post_order.lua "$DURATION" 0
+    run_wrk "$name" "$SILO_PID" "$SILO_URL" "$script" "$DURATION" 0
     sleep 1
     pg1="$(postgres_cpu_seconds)"
-    WRITES[jit_methods]="$(awk -v a="$jit0" -v b="$(silo_jit_methods)" 'BEGIN { if (a == "" || b == "") print "n/a"; else print b - a }')"
+    WRITES[${name}_jit_methods]="$(awk -v a="$jit0" -v b="$(silo_jit_methods)" 'BEGIN { if (a == "" || b == "") print "n/a"; else print b - a }')"
     wal1="$(psql_bench "SELECT pg_current_wal_lsn()")"
-    orders1="$(psql_bench "SELECT count(*) FROM granary_order_list")"
-    orders=$((orders1 - orders0))
-    ((orders > 0)) || die "post_order created no orders"
-    WRITES[orders]="$orders"
-    WRITES[pg_cpu_us_per_order]="$(awk -v a="$pg0" -v b="$pg1" -v n="$orders" 'BEGIN { printf "%.0f", (b - a) * 1e6 / n }')"
-    WRITES[wal_bytes_per_order]="$(psql_bench "SELECT round(pg_wal_lsn_diff('$wal1', '$wal0') / $orders)")"
+    count1="$(psql_bench "$count_sql")"
+    count=$((count1 - count0))
+    ((count > 0)) || die "$name: no $unit in the measured run"
+    WRITES[${name}_count]="$count"
+    WRITES[${name}_pg_cpu_us]="$(awk -v a="$pg0" -v b="$pg1" -v n="$count" 'BEGIN { printf "%.0f", (b - a) * 1e6 / n }')"
+    WRITES[${name}_wal_bytes]="$(psql_bench "SELECT round(pg_wal_lsn_diff('$wal1', '$wal0') / $count)")"
+    WRITES[${name}_silo_cpu_us]="$(awk -v c="${SERVER_CPU[$name]}" -v r="${RPS[$name]}" -v n="$count" -v d="$DURATION" \
+        'BEGIN { printf "%.0f", (r > 0 ? c * 1e6 / r : 0) }')"
     # Every statement the silo ran in the run's database (this script's own probes excluded).
     local probes="query NOT LIKE '%pg_stat_statements%' AND query NOT LIKE '%pg_current_wal_lsn%' AND query NOT LIKE '%granary_order_list%' OR query LIKE 'INSERT%granary_order_list%'"
-    WRITES[statements_per_order]="$(psql_bench "SELECT round(coalesce(sum(calls), 0)::numeric / $orders, 2) FROM pg_stat_statements
+    WRITES[${name}_statements]="$(psql_bench "SELECT round(coalesce(sum(calls), 0)::numeric / $count, 2) FROM pg_stat_statements
         WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND ($probes)" 2>/dev/null || echo n/a)"
-    psql_bench "SELECT round(calls::numeric / $orders, 2), round(mean_exec_time::numeric, 3),
+    psql_bench "SELECT round(calls::numeric / $count, 2), round(mean_exec_time::numeric, 3),
             regexp_replace(left(regexp_replace(query, '\s+', ' ', 'g'), 90), '^ ', '')
         FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND ($probes)
-        ORDER BY calls DESC, query LIMIT 15" >"$WORK/statements" 2>/dev/null || : >"$WORK/statements"
+        ORDER BY calls DESC, query LIMIT 15" >"$WORK/statements-$name" 2>/dev/null || : >"$WORK/statements-$name"
+}
+
+# measure_post_order: post_order after a warm-up as long as the compared pair's (the write path has the most code
+# to tier up, and a short warm-up measures the JIT), with its write breakdown.
+measure_post_order() {
+    measure_writes post_order bench/http/post_order.lua "$WARMUP" "SELECT count(*) FROM granary_order_list" "orders created"
+}
+
+# measure_confirm: confirm_order over the pending orders (seeded and post_order's), a quarter of them for the
+# warm-up and the rest for the measured run (an order is confirmed once), with its write breakdown.
+measure_confirm() {
+    local pending warm
+    psql_bench "SELECT split_part(grain_key, '/', 2) FROM granary_order_list WHERE status = 'Pending' ORDER BY created_at" >"$WORK/pending-ids"
+    pending="$(wc -l <"$WORK/pending-ids")"
+    ((pending >= 100)) || die "confirm_order: only $pending pending orders to confirm"
+    warm=$((pending / 4))
+    head -n "$warm" "$WORK/pending-ids" >"$WORK/pending-ids-warmup"
+    tail -n "+$((warm + 1))" "$WORK/pending-ids" >"$WORK/pending-ids-measured"
+    export BENCH_THREADS="$THREADS"
+    BENCH_IDS="$WORK/pending-ids-warmup" warm_up confirm_order "$SILO_URL" bench/http/confirm_order.lua "$DIAG_WARMUP"
+    BENCH_IDS="$WORK/pending-ids-measured" measure_writes confirm_order bench/http/confirm_order.lua 0 \
+        "SELECT count(*) FROM granary_order_list WHERE status = 'Confirmed'" "orders confirmed"
+    ((ERRORS[confirm_order] == 0)) || log "confirm_order: ${ERRORS[confirm_order]} non-2xx answers (ran out of the $((pending - warm)) pending orders?)"
 }
 
 # measure_insert_ceiling: post_order's requests against one INSERT per request (the silo idles meanwhile).
@@ -403,6 +436,7 @@ measure_insert_ceiling() {
 
 if [[ "$POST_ONLY" == 1 ]]; then
     measure_post_order
+    measure_confirm
     measure_insert_ceiling
     printf '\npost_order on one silo (PostgreSQL storage), wrk -t%s -c%s, %ss after %ss of warm-up, load average before: %s\n' \
         "$THREADS" "$CONNECTIONS" "$DURATION" "$WARMUP" "$LOAD_BEFORE"
@@ -483,32 +517,43 @@ run_wrk health_live_auth "$SILO_PID" "$SILO_URL" bench/http/get_path.lua "$DIAG_
 run_wrk get_org "$SILO_PID" "$SILO_URL" bench/http/get_path.lua "$DIAG_DURATION" "$DIAG_WARMUP" "/api/v1/orgs/$BENCH_ORG" 1
 # Last: every POST writes to PostgreSQL, which must not disturb the read-only runs.
 measure_post_order
+measure_confirm
 measure_insert_ceiling
 fi
 
 # ---------------------------------------------------------------- report
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
+# print_breakdown <name> <unit>: the statements of <name>'s measured run per <unit>, then its figures.
+print_breakdown() {
+    local name="$1" unit="$2"
+    printf '\n%s writes, per %s (%s in the measured run; pg_stat_statements, postgres CPU, WAL):\n' "$name" "$unit" "${WRITES[${name}_count]}"
+    printf '%-12s %12s  %s\n' "calls/$unit" "mean ms" statement
+    awk -F'|' '{ printf "%-12s %12s  %s\n", $1, $2, $3 }' "$WORK/statements-$name"
+}
 print_writes() {
-    printf '\npost_order writes, per order created (%s orders in the measured run; pg_stat_statements, postgres CPU, WAL):\n' "${WRITES[orders]}"
-    printf '%-12s %12s  %s\n' "calls/order" "mean ms" statement
-    awk -F'|' '{ printf "%-12s %12s  %s\n", $1, $2, $3 }' "$WORK/statements"
+    print_breakdown post_order order
+    print_breakdown confirm_order confirm
     printf '\npost_order_rps: %.0f\npost_order_p50_ms: %s\npost_order_p99_ms: %s\npost_order_errors: %s\n' \
         "${RPS[post_order]}" "${P50[post_order]}" "${P99[post_order]}" "${ERRORS[post_order]}"
     printf 'post_order_server_cpu_cores: %s\npost_order_other_cpu_cores: %s\n' "${SERVER_CPU[post_order]}" "${OTHER_CPU[post_order]}"
     printf 'statements_per_order: %s\npg_cpu_us_per_order: %s\nwal_bytes_per_order: %s\n' \
-        "${WRITES[statements_per_order]}" "${WRITES[pg_cpu_us_per_order]}" "${WRITES[wal_bytes_per_order]}"
-    printf 'silo_cpu_us_per_order: %s\npost_order_jit_methods_during_run: %s\n' \
-        "$(awk -v c="${SERVER_CPU[post_order]}" -v r="${RPS[post_order]}" 'BEGIN { printf "%.0f", (r > 0 ? c * 1e6 / r : 0) }')" "${WRITES[jit_methods]}"
+        "${WRITES[post_order_statements]}" "${WRITES[post_order_pg_cpu_us]}" "${WRITES[post_order_wal_bytes]}"
+    printf 'silo_cpu_us_per_order: %s\npost_order_jit_methods_during_run: %s\n' "${WRITES[post_order_silo_cpu_us]}" "${WRITES[post_order_jit_methods]}"
+    printf 'confirm_rps: %.0f\nconfirm_p50_ms: %s\nconfirm_p99_ms: %s\nconfirm_errors: %s\n' \
+        "${RPS[confirm_order]}" "${P50[confirm_order]}" "${P99[confirm_order]}" "${ERRORS[confirm_order]}"
+    printf 'statements_per_confirm: %s\npg_cpu_us_per_confirm: %s\nwal_bytes_per_confirm: %s\nsilo_cpu_us_per_confirm: %s\n' \
+        "${WRITES[confirm_order_statements]}" "${WRITES[confirm_order_pg_cpu_us]}" "${WRITES[confirm_order_wal_bytes]}" "${WRITES[confirm_order_silo_cpu_us]}"
     printf 'insert_ceiling_rps: %.0f\ninsert_ceiling_p50_ms: %s\ninsert_ceiling_p99_ms: %s\ninsert_ceiling_errors: %s\n' \
         "${RPS[insert_ceiling]}" "${P50[insert_ceiling]}" "${P99[insert_ceiling]}" "${ERRORS[insert_ceiling]}"
-    printf 'insert_ceiling_server_cpu_cores: %s\ninsert_ceiling_other_cpu_cores: %s\npost_order_vs_insert_ceiling: %s\n' \
-        "${SERVER_CPU[insert_ceiling]}" "${OTHER_CPU[insert_ceiling]}" "$(ratio "${RPS[post_order]}" "${RPS[insert_ceiling]}")"
+    printf 'insert_ceiling_server_cpu_cores: %s\ninsert_ceiling_other_cpu_cores: %s\npost_order_vs_insert_ceiling: %s\nconfirm_vs_insert_ceiling: %s\n' \
+        "${SERVER_CPU[insert_ceiling]}" "${OTHER_CPU[insert_ceiling]}" "$(ratio "${RPS[post_order]}" "${RPS[insert_ceiling]}")" \
+        "$(ratio "${RPS[confirm_order]}" "${RPS[insert_ceiling]}")"
 }
 if [[ "$POST_ONLY" == 1 ]]; then
     print_writes
     exit 0
 fi
-TARGETS=(kestrel_const get_order post_order kestrel_const_static health_live health_live_auth get_org)
+TARGETS=(kestrel_const get_order post_order confirm_order kestrel_const_static health_live health_live_auth get_org)
 # get_order's ratio is the median of its paired rounds; the others are against the median const round.
 vs_const() { if [[ "$1" == get_order ]]; then printf '%s' "$GET_ORDER_VS_CONST"; else ratio "${RPS[$1]}" "${RPS[kestrel_const]}"; fi; }
 printf '\nHTTP on one silo (PostgreSQL storage, %s orders) vs a constant-JSON Kestrel endpoint, on loopback, %s cores\n' \
@@ -543,5 +588,7 @@ for name in "${TARGETS[@]:1}"; do
     printf '%s_vs_const: %s\n' "$name" "$(vs_const "$name")"
 done
 printf 'get_order_vs_const_rounds: %s\n' "${ROUND_RATIOS[*]}"
-print_writes | sed -n '/^post_order writes/,/^$/p'
-print_writes | grep -E '^(statements_per_order|pg_cpu_us_per_order|wal_bytes_per_order|silo_cpu_us_per_order|post_order_jit_methods_during_run|insert_ceiling_|post_order_vs_insert_ceiling)'
+print_breakdown post_order order
+print_breakdown confirm_order confirm
+printf '\n'
+print_writes | grep -E '^(statements_per_|pg_cpu_us_per_|wal_bytes_per_|silo_cpu_us_per_|post_order_jit_methods_during_run|confirm_rps|insert_ceiling_|post_order_vs_insert_ceiling|confirm_vs_insert_ceiling)'
