@@ -49,8 +49,7 @@ public sealed class OrderStatsGrain([PersistentState("stats")] IPersistentState<
     /// </summary>
     private const int EventIdsKept = 32;
 
-    private TaskCompletionSource? _nextWrite;
-    private TaskCompletionSource? _writing;
+    private readonly CoalescedWrites _writes = new(stats.WriteStateAsync);
 
     /// <summary>The stored RecentEventIds as a set, for the repeat check.</summary>
     private HashSet<string>? _recent;
@@ -61,47 +60,9 @@ public sealed class OrderStatsGrain([PersistentState("stats")] IPersistentState<
     public Task Record(OrderTransition transition)
     {
         ArgumentNullException.ThrowIfNull(transition);
-        if (!Apply(transition))
-        {
-            // Already recorded: done once the write carrying it is stored.
-            return _nextWrite?.Task ?? _writing?.Task ?? Task.CompletedTask;
-        }
-        var next = _nextWrite ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (_writing is null)
-        {
-            _ = WriteAllAsync();
-        }
-        return next.Task;
-    }
-
-    /// <summary>
-    /// Stores the state until no change is waiting: each write carries every transition applied before it started.
-    /// Runs in the activation's turns (it only resumes on its scheduler), one write at a time.
-    /// </summary>
-    private async Task WriteAllAsync()
-    {
-        while (_nextWrite is { } batch)
-        {
-            _nextWrite = null;
-            _writing = batch;
-            try
-            {
-                await stats.WriteStateAsync();
-                batch.TrySetResult();
-            }
-            catch (Exception exception)
-            {
-                // Granary's storage deactivates the activation after a failed write, and its state goes with it: the
-                // transitions of this write and of the one waiting are not stored (their callers log it).
-                batch.TrySetException(exception);
-                _nextWrite?.TrySetException(exception);
-                _nextWrite = null;
-            }
-            finally
-            {
-                _writing = null;
-            }
-        }
+        _writes.ThrowIfFailed();
+        // A repeat is done once the write carrying its first recording is stored.
+        return Apply(transition) ? _writes.Changed() : _writes.Unchanged();
     }
 
     /// <summary>
