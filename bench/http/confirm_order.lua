@@ -8,23 +8,14 @@ local threads = 0
 function setup(thread)
     thread:set("index", threads)
     threads = threads + 1
-    thread:set("threads", threads)
 end
 
-local requests = {}
+local requests
 function init(_)
-    local org = assert(os.getenv("BENCH_ORG"), "BENCH_ORG is not set")
     local stride = tonumber((assert(os.getenv("BENCH_THREADS"), "BENCH_THREADS is not set")))
-    local headers = { ["Authorization"] = "Bearer " .. assert(os.getenv("BENCH_TOKEN"), "BENCH_TOKEN is not set") }
-    local ids_file = assert(os.getenv("BENCH_IDS"), "BENCH_IDS is not set")
-    local line = 0
-    for id in io.lines(ids_file) do
-        if line % stride == index then -- luacheck: globals index
-            requests[#requests + 1] = wrk.format("POST", "/api/v1/orgs/" .. org .. "/orders/" .. id .. "/confirm", headers)
-        end
-        line = line + 1
-    end
-    assert(#requests > 0, "no pending order ids for this thread")
+    requests = order_requests("POST", "/confirm", function(line)
+        return line % stride == index -- luacheck: globals index
+    end)
 end
 
 local n = 0

@@ -10,15 +10,9 @@ function setup(thread)
     threads = threads + 1
 end
 
-local requests = {}
+local requests
 function init(_)
-    local org = assert(os.getenv("BENCH_ORG"), "BENCH_ORG is not set")
-    local headers = { ["Authorization"] = "Bearer " .. assert(os.getenv("BENCH_TOKEN"), "BENCH_TOKEN is not set") }
-    local ids_file = assert(os.getenv("BENCH_IDS"), "BENCH_IDS is not set")
-    for id in io.lines(ids_file) do
-        requests[#requests + 1] = wrk.format("GET", "/api/v1/orgs/" .. org .. "/orders/" .. id, headers)
-    end
-    assert(#requests > 0, "no order ids")
+    requests = order_requests("GET", "")
 end
 
 local n = 0
