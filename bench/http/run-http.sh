@@ -383,7 +383,7 @@ measure_writes() {
     WRITES[${name}_count]="$count"
     WRITES[${name}_pg_cpu_us]="$(awk -v a="$pg0" -v b="$pg1" -v n="$count" 'BEGIN { printf "%.0f", (b - a) * 1e6 / n }')"
     WRITES[${name}_wal_bytes]="$(psql_bench "SELECT round(pg_wal_lsn_diff('$wal1', '$wal0') / $count)")"
-    WRITES[${name}_silo_cpu_us]="$(awk -v c="${SERVER_CPU[$name]}" -v r="${RPS[$name]}" -v n="$count" -v d="$DURATION" \
+    WRITES[${name}_silo_cpu_us]="$(awk -v c="${SERVER_CPU[$name]}" -v r="${RPS[$name]}" \
         'BEGIN { printf "%.0f", (r > 0 ? c * 1e6 / r : 0) }')"
     # Every statement the silo ran in the run's database (this script's own probes excluded).
     local probes="query NOT LIKE '%pg_stat_statements%' AND query NOT LIKE '%pg_current_wal_lsn%' AND query NOT LIKE '%granary_order_list%' OR query LIKE 'INSERT%granary_order_list%'"

@@ -23,10 +23,6 @@ public sealed record InventoryState
     [Id(4)]
     public Dictionary<string, int> Reservations { get; init; } = [];
 
-    public int Reserved => Reservations.Values.Sum();
-
-    public int Available => OnHand - Reserved;
-
     [Id(5)]
     public DateTimeOffset? UpdatedAt { get; init; }
 }
@@ -99,7 +95,7 @@ public sealed class InventoryGrain : ReadModelGrain, IInventoryGrain
     public Task<StockLevel> Get() => Task.FromResult(Stored());
 
     /// <summary>The stock as this activation knows it: the stored one and every change applied since.</summary>
-    private Stock Current => _stock ??= new Stock { OnHand = _inventory.State.OnHand, Reservations = _inventory.State.Reservations };
+    private Stock Current => _stock ??= StoredStock();
 
     /// <summary>
     /// Applies <paramref name="change"/> in this turn (a <see cref="StockException"/> leaves everything as it was) and
@@ -143,7 +139,9 @@ public sealed class InventoryGrain : ReadModelGrain, IInventoryGrain
     }
 
     /// <summary>The stored stock, as the API shows it (changes applied but not yet stored are not in it).</summary>
-    private StockLevel Stored() => _stored ??= Level(new Stock { OnHand = _inventory.State.OnHand, Reservations = _inventory.State.Reservations });
+    private StockLevel Stored() => _stored ??= Level(StoredStock());
+
+    private Stock StoredStock() => new() { OnHand = _inventory.State.OnHand, Reservations = _inventory.State.Reservations };
 
     private StockLevel Level(Stock stock) => new(SplitKey().Sku, stock.OnHand, stock.Reserved, stock.Available);
 

@@ -9,7 +9,6 @@ namespace Granary.Grains.Inventory;
 /// </summary>
 public sealed record Stock
 {
-
     public int OnHand { get; init; }
 
     /// <summary>Reserved units per order id.</summary>
