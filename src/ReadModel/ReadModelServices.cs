@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Granary.ReadModel;
 
 /// <summary>
-/// Registers the read model: its writer (for grains), the lists, the clean-up sweep's queries and the reminder restore's. The first
+/// Registers the read model: its writers (for grains: rows, and a SKU's stock rows), the lists, the clean-up sweep's queries and the reminder restore's. The first
 /// registration wins, so a host registers its database before the domain's fallback (none) applies.
 /// </summary>
 public static class ReadModelServices
@@ -20,6 +20,7 @@ public static class ReadModelServices
     {
         services.TryAddSingleton(database);
         services.TryAddSingleton<IReadModelWriter, ReadModelWriter>();
+        services.TryAddSingleton<IStockRows, StockRows>();
         services.TryAddSingleton<IListQueries, ListQueries>();
         services.TryAddSingleton<IExpiredRecords, ExpiredRecordQueries>();
         services.TryAddSingleton<IDueWorkRecords, DueWorkQueries>();

@@ -23,6 +23,16 @@ internal static class SqlCommands
 
     public static DbCommand Int(this DbCommand command, string name, int value) => command.Add(name, DbType.Int32, value);
 
+    /// <summary>A value whose database type the provider infers from it (PostgreSQL arrays: string[] is text[], int[] integer[]).</summary>
+    public static DbCommand Inferred(this DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+        return command;
+    }
+
     public static DbCommand Time(this DbCommand command, string name, DateTimeOffset? value) => command.Long(name, value is { } time ? Micros(time) : null);
 
     /// <summary>

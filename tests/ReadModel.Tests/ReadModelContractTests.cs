@@ -17,7 +17,17 @@ namespace Granary.ReadModel.Tests;
 public abstract class ReadModelContractTests(DatabaseFixture fixture)
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+
+    /// <summary>A stock-list row that only moves to a higher revision: what the group tests write.</summary>
+    private const string StockListUpsert = """
+        INSERT INTO granary_stock_list (organization_id, sku, on_hand, reserved, revision)
+        VALUES (@org, @sku, @onHand, @reserved, @revision)
+        ON CONFLICT (organization_id, sku) DO UPDATE SET on_hand = excluded.on_hand, revision = excluded.revision
+        WHERE granary_stock_list.revision < excluded.revision
+        """;
+
     private readonly IReadModelWriter _writer = new ReadModelWriter(fixture.Database);
+    private readonly IStockRows _stock = new StockRows(fixture.Database);
     private readonly IListQueries _lists = new ListQueries(fixture.Database);
     private readonly string _org = "org" + Guid.NewGuid().ToString("N")[..12];
 
@@ -91,10 +101,10 @@ public abstract class ReadModelContractTests(DatabaseFixture fixture)
     {
         foreach (var sku in new[] { "SKU-3", "SKU-1", "SKU-2" })
         {
-            await _writer.WriteStockAsync(_org, new StockLevel(sku, 10, 0, 10), revision: 1);
+            await _stock.WriteAsync(_org, new StockLevel(sku, 10, 0, 10), revision: 1, NoChanges);
         }
-        await _writer.WriteStockAsync(_org, new StockLevel("SKU-1", 10, 4, 6), revision: 3);
-        await _writer.WriteStockAsync(_org, new StockLevel("SKU-1", 10, 2, 8), revision: 2);
+        await _stock.WriteAsync(_org, new StockLevel("SKU-1", 10, 4, 6), revision: 3, NoChanges);
+        await _stock.WriteAsync(_org, new StockLevel("SKU-1", 10, 2, 8), revision: 2, NoChanges);
 
         var first = await _lists.ListInventoryAsync(_org, null, 2, default);
         var second = await _lists.ListInventoryAsync(_org, first.Items[^1].Sku, 2, default);
@@ -103,6 +113,42 @@ public abstract class ReadModelContractTests(DatabaseFixture fixture)
         Assert.True(first.More);
         Assert.Equal([new StockLevel("SKU-3", 10, 0, 10)], second.Items);
         Assert.False(second.More);
+    }
+
+    [Fact]
+    public async Task StockReservations_MoveWithTheirRevision_AddChangeAndRemove_AndAnOlderOrRepeatedWriteChangesNothing()
+    {
+        var none = await _stock.ReadAsync(_org, "SKU-1");
+        Assert.Equal((0L, 0), (none.Revision, none.Reservations.Count));
+
+        await _stock.WriteAsync(_org, new StockLevel("SKU-1", 10, 5, 5), 1, Changes(("o1", 2), ("o2", 3)));
+        await _stock.WriteAsync(_org, new StockLevel("SKU-1", 10, 4, 6), 2, Changes(("o1", 0), ("o3", 1), ("o2", 3)));
+        // Older, then repeated: neither the level nor the reservations move.
+        await _stock.WriteAsync(_org, new StockLevel("SKU-1", 99, 0, 99), 1, Changes(("o1", 2), ("o3", 0), ("o9", 9)));
+        await _stock.WriteAsync(_org, new StockLevel("SKU-1", 99, 0, 99), 2, Changes(("o2", 0), ("o9", 9)));
+
+        var read = await _stock.ReadAsync(_org, "SKU-1");
+        Assert.Equal(2, read.Revision);
+        Assert.Equal(new Dictionary<string, int> { ["o2"] = 3, ["o3"] = 1 }, read.Reservations);
+        Assert.Equal([new StockLevel("SKU-1", 10, 4, 6)], (await _lists.ListInventoryAsync(_org, null, 10, default)).Items);
+
+        // Another SKU of the same organization keeps its own reservations.
+        await _stock.WriteAsync(_org, new StockLevel("SKU-2", 5, 1, 4), 1, Changes(("o2", 1)));
+        Assert.Equal(new Dictionary<string, int> { ["o2"] = 1 }, (await _stock.ReadAsync(_org, "SKU-2")).Reservations);
+        Assert.Equal(2, (await _stock.ReadAsync(_org, "SKU-1")).Reservations.Count);
+    }
+
+    [Fact]
+    public async Task StockReservations_ThousandsInOneWrite_AreReadBackWhole()
+    {
+        var many = Enumerable.Range(0, 5_000).ToDictionary(i => $"order-{i}", i => 1 + (i % 3));
+        await _stock.WriteAsync(_org, new StockLevel("BUSY", 20_000, many.Values.Sum(), 20_000 - many.Values.Sum()), 1, many);
+        await _stock.WriteAsync(_org, new StockLevel("BUSY", 20_000, many.Values.Sum() - 1, 20_001 - many.Values.Sum()), 2, Changes(("order-0", 0)));
+
+        var read = await _stock.ReadAsync(_org, "BUSY");
+        Assert.Equal(4_999, read.Reservations.Count);
+        Assert.Equal(many.Values.Sum() - 1, read.Reservations.Values.Sum());
+        Assert.False(read.Reservations.ContainsKey("order-0"));
     }
 
     [Fact]
@@ -232,7 +278,7 @@ public abstract class ReadModelContractTests(DatabaseFixture fixture)
         var writes = Enumerable.Range(0, 100).SelectMany(i => Enumerable.Range(1, 3).Select(revision => (Sku: $"S{i:D3}", Revision: revision)))
             .OrderBy(_ => Random.Shared.Next()).ToList();
 
-        await Task.WhenAll(writes.Select(w => groups.RunAsync(WriterSql.Stock, command => command
+        await Task.WhenAll(writes.Select(w => groups.RunAsync(StockListUpsert, command => command
             .Text("@org", _org).Text("@sku", w.Sku).Int("@onHand", w.Revision * 10).Int("@reserved", 0).Long("@revision", w.Revision), default)));
 
         Assert.InRange(groups.GroupsWritten, 1, writes.Count - 1);
@@ -245,10 +291,10 @@ public abstract class ReadModelContractTests(DatabaseFixture fixture)
     public async Task AStatementThatFails_FailsAlone_AndTheRestOfItsGroupIsWritten()
     {
         var groups = new ReadModelStatementGroups(fixture.Database);
-        var good = Enumerable.Range(0, 40).Select(i => groups.RunAsync(WriterSql.Stock, command => command
+        var good = Enumerable.Range(0, 40).Select(i => groups.RunAsync(StockListUpsert, command => command
             .Text("@org", _org).Text("@sku", $"S{i:D3}").Int("@onHand", 1).Int("@reserved", 0).Long("@revision", 1), default)).ToList();
         var bad = groups.RunAsync("INSERT INTO granary_no_such_table (x) VALUES (@x)", command => command.Int("@x", 1), default);
-        good.AddRange(Enumerable.Range(40, 40).Select(i => groups.RunAsync(WriterSql.Stock, command => command
+        good.AddRange(Enumerable.Range(40, 40).Select(i => groups.RunAsync(StockListUpsert, command => command
             .Text("@org", _org).Text("@sku", $"S{i:D3}").Int("@onHand", 1).Int("@reserved", 0).Long("@revision", 1), default)));
 
         await Assert.ThrowsAnyAsync<Exception>(() => bad);
@@ -269,6 +315,11 @@ public abstract class ReadModelContractTests(DatabaseFixture fixture)
         }
         return rows;
     }
+
+    private static readonly IReadOnlyDictionary<string, int> NoChanges = new Dictionary<string, int>();
+
+    private static Dictionary<string, int> Changes(params (string OrderId, int Quantity)[] changes) =>
+        changes.ToDictionary(c => c.OrderId, c => c.Quantity, StringComparer.Ordinal);
 
     private Task<CursorPage<OrderSnapshot>> ListOrders() => _lists.ListOrdersAsync(Query(), CancellationToken.None);
 

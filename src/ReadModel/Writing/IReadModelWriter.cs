@@ -1,5 +1,4 @@
 using Granary.Grains.Emails;
-using Granary.Grains.Inventory;
 using Granary.Grains.Orders;
 using Granary.Grains.Webhooks;
 
@@ -7,15 +6,13 @@ namespace Granary.ReadModel;
 
 /// <summary>
 /// What grains call after each state write so that lists, job counts and the clean-up sweep can read SQL rows
-/// instead of grain state. <c>revision</c> is the grain's write counter: a row is replaced only by a higher one, so a
+/// instead of grain state (a SKU's rows are <see cref="IStockRows"/>). <c>revision</c> is the grain's write counter: a row is replaced only by a higher one, so a
 /// late or repeated write never moves a row back. Grains call it before answering (a 2xx is in the next list) and
 /// again when they activate (a write lost between the state and the row is repaired).
 /// </summary>
 public interface IReadModelWriter
 {
     Task WriteOrderAsync(OrderSnapshot order, long revision, CancellationToken cancellationToken = default);
-
-    Task WriteStockAsync(string organizationId, StockLevel stock, long revision, CancellationToken cancellationToken = default);
 
     Task WriteDeliveryAsync(WebhookDeliveryInfo delivery, long revision, CancellationToken cancellationToken = default);
 

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Granary.Grains.Emails;
-using Granary.Grains.Inventory;
 using Granary.Grains.Orders;
 using Granary.Grains.Webhooks;
 
@@ -25,14 +24,6 @@ internal sealed class ReadModelWriter(ReadModelDatabase database) : IReadModelWr
             .Time("@created", order.CreatedAt)
             .Long("@revision", revision)
             .Text("@document", ViewDocuments.Write(order)), cancellationToken);
-
-    public Task WriteStockAsync(string organizationId, StockLevel stock, long revision, CancellationToken cancellationToken = default) =>
-        RunAsync(WriterSql.Stock, command => command
-            .Text("@org", organizationId)
-            .Text("@sku", stock.Sku)
-            .Int("@onHand", stock.OnHand)
-            .Int("@reserved", stock.Reserved)
-            .Long("@revision", revision), cancellationToken);
 
     public Task WriteDeliveryAsync(WebhookDeliveryInfo delivery, long revision, CancellationToken cancellationToken = default) =>
         RunAsync(WriterSql.Delivery, command => command

@@ -16,14 +16,6 @@ internal static class WriterSql
         WHERE granary_order_list.revision < excluded.revision
         """;
 
-    public const string Stock = """
-        INSERT INTO granary_stock_list (organization_id, sku, on_hand, reserved, revision)
-        VALUES (@org, @sku, @onHand, @reserved, @revision)
-        ON CONFLICT (organization_id, sku) DO UPDATE SET
-            on_hand = excluded.on_hand, reserved = excluded.reserved, revision = excluded.revision
-        WHERE granary_stock_list.revision < excluded.revision
-        """;
-
     public const string Delivery = """
         INSERT INTO granary_webhook_delivery_list (grain_key, organization_id, endpoint_id, status, created_at, revision, document)
         VALUES (@key, @org, @endpoint, @status, @created, @revision, @document)

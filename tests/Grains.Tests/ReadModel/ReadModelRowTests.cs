@@ -58,7 +58,7 @@ public sealed class ReadModelRowTests(ReadModelRowTests.Fixture fixture) : IClas
         await stock.Reserve("o1", 2);
         await stock.Reserve("o1", 2);
 
-        Assert.Equal([("5/0", 1L), ("5/2", 2L)], Rows.Of("stock", $"{_org}/A").Select(w => (w.Value, w.Revision)));
+        Assert.Equal([("5/0", 1L), ("5/2", 2L)], fixture.Stock.Of($"{_org}/A").Select(w => (w.Value, w.Revision)));
     }
 
     [Fact]
@@ -76,17 +76,19 @@ public sealed class ReadModelRowTests(ReadModelRowTests.Fixture fixture) : IClas
     public sealed class Fixture : ClusterFixture
     {
         public Fixture()
-            : this(new RecordingReadModelWriter())
+            : this(new RecordingReadModelWriter(), new MemoryStockRows())
         {
         }
 
-        private Fixture(RecordingReadModelWriter rows)
+        private Fixture(RecordingReadModelWriter rows, MemoryStockRows stock)
             : base(options =>
             {
                 HoldOutboxes.Apply(options);
-                options.AddServices(services => services.AddSingleton<IReadModelWriter>(rows));
-            }) => Rows = rows;
+                options.AddServices(services => services.AddSingleton<IReadModelWriter>(rows).AddSingleton<IStockRows>(stock));
+            }) => (Rows, Stock) = (rows, stock);
 
         internal RecordingReadModelWriter Rows { get; }
+
+        internal MemoryStockRows Stock { get; }
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Granary.Grains.Emails;
-using Granary.Grains.Inventory;
 using Granary.Grains.Orders;
 using Granary.Grains.Webhooks;
 using Granary.ReadModel;
@@ -24,9 +23,6 @@ internal sealed class RecordingReadModelWriter : IReadModelWriter
 
     public Task WriteOrderAsync(OrderSnapshot order, long revision, CancellationToken cancellationToken = default) =>
         Record("order", OrderKey.For(order.OrganizationId, order.Id), revision, order.Status.ToString());
-
-    public Task WriteStockAsync(string organizationId, StockLevel stock, long revision, CancellationToken cancellationToken = default) =>
-        Record("stock", InventoryKey.For(organizationId, stock.Sku), revision, $"{stock.OnHand}/{stock.Reserved}");
 
     public Task WriteDeliveryAsync(WebhookDeliveryInfo delivery, long revision, CancellationToken cancellationToken = default) =>
         Record("delivery", WebhookDeliveryKey.For(delivery.OrganizationId, delivery.Id), revision, delivery.Status.ToString());
