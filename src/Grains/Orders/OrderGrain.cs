@@ -29,6 +29,7 @@ public sealed class OrderGrain(
     public const string OutboxReminder = "outbox";
     private const int DefaultAutoCancelMinutes = 60;
 
+    private readonly ReminderHandles _reminders = new();
     private bool _outboxReminderRegistered;
     private OrderState? _snapshotOf;
     private OrderSnapshot? _snapshot;
@@ -57,7 +58,7 @@ public sealed class OrderGrain(
 
         // The reminder goes first: if the write below fails, a tick on a never-created order does nothing, while a
         // created order without its reminder would stay pending for ever.
-        await this.RegisterDueReminder(AutoCancelReminder, TimeSpan.FromMinutes(settings?.AutoCancelMinutes ?? DefaultAutoCancelMinutes));
+        await _reminders.Register(this.RegisterDueReminder(AutoCancelReminder, TimeSpan.FromMinutes(settings?.AutoCancelMinutes ?? DefaultAutoCancelMinutes)));
 
         var state = new OrderState
         {
@@ -99,7 +100,7 @@ public sealed class OrderGrain(
         var state = Require(OrderAction.Confirm, out var to);
         await ReserveAllOrNone(state);
         var snapshot = await Save(state with { Status = to }, state.Status);
-        await this.UnregisterReminder(AutoCancelReminder);
+        await _reminders.Unregister(this, AutoCancelReminder);
         return snapshot;
     }
 
@@ -135,7 +136,7 @@ public sealed class OrderGrain(
         {
             await Task.WhenAll(Skus(state).Select(sku => Stock(sku).Release(state.Id)));
         }
-        await this.UnregisterReminder(AutoCancelReminder);
+        await _reminders.Unregister(this, AutoCancelReminder);
         return snapshot;
     }
 
@@ -152,7 +153,7 @@ public sealed class OrderGrain(
         await order.WriteStateAsync();
         if (order.State.PendingEvents.Count == 0)
         {
-            await this.UnregisterReminder(OutboxReminder);
+            await _reminders.Unregister(this, OutboxReminder);
             _outboxReminderRegistered = false;
         }
     }
@@ -170,7 +171,7 @@ public sealed class OrderGrain(
         {
             var settings = (await GrainFactory.GetGrain<IOrganizationGrain>(state.OrganizationId).Get())?.Settings;
             var dueAt = state.CreatedAt + TimeSpan.FromMinutes(settings?.AutoCancelMinutes ?? DefaultAutoCancelMinutes);
-            await this.RegisterDueReminder(AutoCancelReminder, dueAt - time.GetUtcNow());
+            await _reminders.Register(this.RegisterDueReminder(AutoCancelReminder, dueAt - time.GetUtcNow()));
             restored++;
         }
         if (state.PendingEvents.Count > 0 && await this.GetReminder(OutboxReminder) is null)
@@ -187,7 +188,7 @@ public sealed class OrderGrain(
         {
             if (order.State.PendingEvents.Count == 0)
             {
-                await this.UnregisterReminder(OutboxReminder);
+                await _reminders.Unregister(this, OutboxReminder);
                 _outboxReminderRegistered = false;
             }
             else
@@ -208,7 +209,7 @@ public sealed class OrderGrain(
         }
         else
         {
-            await this.UnregisterReminder(AutoCancelReminder);
+            await _reminders.Unregister(this, AutoCancelReminder);
         }
     }
 
@@ -309,7 +310,7 @@ public sealed class OrderGrain(
     private async Task RegisterOutboxReminder()
     {
         var retry = TimeSpan.FromTicks(Math.Max(events.Value.OutboxRetry.Ticks, this.MinimumPeriod().Ticks));
-        await this.RegisterOrUpdateReminder(OutboxReminder, retry, retry);
+        await _reminders.Register(this.RegisterOrUpdateReminder(OutboxReminder, retry, retry));
         _outboxReminderRegistered = true;
     }
 

@@ -3,7 +3,9 @@ namespace Granary.ReadModel;
 /// <summary>
 /// The statements of <see cref="StockRows"/>. A write moves the stock-list row and the reservation rows together, and
 /// only when the stock-list row is older than the write's revision. PostgreSQL runs it as one statement (the
-/// reservation changes gated on the stock-list upsert, order ids and quantities as arrays); SQLite, which has no
+/// reservation changes gated on the stock-list upsert, order ids and quantities as arrays; the removed keys are a
+/// subquery so that each is found by its primary key even while the table's statistics still say it is empty, where
+/// <c>order_id = ANY(…)</c> had every reservation of the SKU read); SQLite, which has no
 /// data-modifying CTEs, as three statements with the changes as JSON, the stock-list row last: each change is
 /// idempotent, so a write cut short is completed by the next attempt at the same revision.
 /// </summary>
@@ -19,7 +21,7 @@ internal static class StockRowsSql
             RETURNING 1
         ), removed AS (
             DELETE FROM granary_stock_reservations
-            WHERE organization_id = @org AND sku = @sku AND order_id = ANY(@removed) AND EXISTS (SELECT FROM level)
+            WHERE (organization_id, sku, order_id) IN (SELECT @org, @sku, unnest(@removed)) AND EXISTS (SELECT FROM level)
         )
         INSERT INTO granary_stock_reservations (organization_id, sku, order_id, quantity)
         SELECT @org, @sku, a.order_id, a.quantity FROM unnest(@added, @quantities) AS a(order_id, quantity)
