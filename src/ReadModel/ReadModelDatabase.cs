@@ -25,8 +25,11 @@ public sealed class ReadModelDatabase : IAsyncDisposable
     /// <summary>False on memory storage: nothing is written and lists answer that they need SQL.</summary>
     public bool Exists => _postgres is not null || _sqliteConnectionString is not null;
 
+    /// <summary>True for PostgreSQL: statements that differ by dialect choose by it.</summary>
+    public bool IsPostgres => _postgres is not null;
+
     /// <summary>"postgres", "sqlite" or "none", for logs and health.</summary>
-    public string Kind => _postgres is not null ? "postgres" : _sqliteConnectionString is not null ? "sqlite" : "none";
+    public string Kind => IsPostgres ? "postgres" : _sqliteConnectionString is not null ? "sqlite" : "none";
 
     public static ReadModelDatabase None { get; } = new(null, null);
 

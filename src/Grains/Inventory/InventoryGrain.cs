@@ -106,22 +106,8 @@ public sealed class InventoryGrain : ReadModelGrain, IInventoryGrain
 
         var (organizationId, sku) = SplitKey();
         var rows = await _rows.ReadAsync(organizationId, sku, cancellationToken);
-        var reservations = new Dictionary<string, int>(rows.Reservations, StringComparer.Ordinal);
         var behind = _inventory.RecordExists && rows.Revision < state.Revision;
-        if (behind)
-        {
-            foreach (var (orderId, quantity) in state.Changes)
-            {
-                if (quantity == 0)
-                {
-                    reservations.Remove(orderId);
-                }
-                else
-                {
-                    reservations[orderId] = quantity;
-                }
-            }
-        }
+        var reservations = behind ? rows.Applying(state.Revision, state.Changes).Reservations : rows.Reservations;
         _stock = new Stock { OnHand = state.OnHand, Reservations = reservations };
         _stored = Level(_stock);
         if (_inventory.RecordExists && (rows.Revision < state.Revision - 1 || rows.Revision > state.Revision || _stock.Reserved != state.Reserved))

@@ -29,4 +29,25 @@ public interface IStockRows
 public sealed record StockRowsRead(long Revision, IReadOnlyDictionary<string, int> Reservations)
 {
     public static StockRowsRead None { get; } = new(0, new Dictionary<string, int>(StringComparer.Ordinal));
+
+    /// <summary>
+    /// These rows as a write at <paramref name="revision"/> leaves them: each entry of <paramref name="reservationChanges"/>
+    /// sets an order's reserved quantity, 0 removes it (what <see cref="IStockRows.WriteAsync"/> stores).
+    /// </summary>
+    public StockRowsRead Applying(long revision, IReadOnlyDictionary<string, int> reservationChanges)
+    {
+        var reservations = new Dictionary<string, int>(Reservations, StringComparer.Ordinal);
+        foreach (var (orderId, quantity) in reservationChanges)
+        {
+            if (quantity == 0)
+            {
+                reservations.Remove(orderId);
+            }
+            else
+            {
+                reservations[orderId] = quantity;
+            }
+        }
+        return new StockRowsRead(revision, reservations);
+    }
 }

@@ -48,7 +48,7 @@ internal sealed class StockRows(ReadModelDatabase database) : IStockRows
         }
         var removed = reservationChanges.Where(c => c.Value == 0).Select(c => c.Key).ToArray();
         var added = reservationChanges.Where(c => c.Value != 0).ToArray();
-        var postgres = database.Kind == "postgres";
+        var postgres = database.IsPostgres;
         return _groups.RunAsync(postgres ? StockRowsSql.PostgresWrite : StockRowsSql.SqliteWrite, command =>
         {
             command.Text("@org", organizationId)

@@ -35,24 +35,8 @@ internal sealed class MemoryStockRows : IStockRows
         {
             return Task.FromException(new InvalidOperationException($"The stock rows of {key} could not be written (test)."));
         }
-        _rows.AddOrUpdate(key, _ => Apply(StockRowsRead.None), (_, current) => current.Revision < revision ? Apply(current) : current);
+        _rows.AddOrUpdate(key, _ => StockRowsRead.None.Applying(revision, reservationChanges),
+            (_, current) => current.Revision < revision ? current.Applying(revision, reservationChanges) : current);
         return Task.CompletedTask;
-
-        StockRowsRead Apply(StockRowsRead current)
-        {
-            var reservations = new Dictionary<string, int>(current.Reservations, StringComparer.Ordinal);
-            foreach (var (orderId, quantity) in reservationChanges)
-            {
-                if (quantity == 0)
-                {
-                    reservations.Remove(orderId);
-                }
-                else
-                {
-                    reservations[orderId] = quantity;
-                }
-            }
-            return new StockRowsRead(revision, reservations);
-        }
     }
 }
