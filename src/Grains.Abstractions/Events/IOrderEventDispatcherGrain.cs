@@ -1,3 +1,5 @@
+using Granary.Grains.Orders;
+
 namespace Granary.Grains.Events;
 
 /// <summary>
@@ -16,4 +18,11 @@ public interface IOrderEventDispatcherGrain : IGrainWithIntegerKey
     /// </summary>
     [OneWay]
     Task Dispatch(string orderKey);
+
+    /// <summary>
+    /// Hands over <paramref name="pending"/>, the outbox of the order "{orgId}/{orderId}" as its transition just stored
+    /// it, without calling the order back for it; acknowledges as <see cref="Dispatch"/> does. One-way, as that.
+    /// </summary>
+    [OneWay]
+    Task HandOver(string orderKey, IReadOnlyList<OrderEvent> pending);
 }

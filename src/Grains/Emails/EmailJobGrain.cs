@@ -147,12 +147,11 @@ public sealed class EmailJobGrain(
         return await Finish(state with { Status = JobStatus.Dead });
     }
 
-    /// <summary>Writes the state as the next revision, then its list row.</summary>
+    /// <summary>Writes the state as the next revision with its list row (in one write where the storage allows).</summary>
     private async Task Store(EmailJobState state)
     {
         job.State = state with { Revision = job.State.Revision + 1 };
-        await job.WriteStateAsync();
-        await WriteRowAsync(() => views.WriteEmailJobAsync(job.State.ToInfo(), job.State.Revision));
+        await WriteRowAsync(() => views.WriteEmailJobWithStateAsync(job.WriteStateAsync, job.State.ToInfo(), job.State.Revision));
     }
 
     /// <summary>Stores a final state (Succeeded or Dead), then drops the retry reminder an earlier failure left.</summary>

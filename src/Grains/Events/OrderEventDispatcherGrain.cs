@@ -18,7 +18,18 @@ public sealed class OrderEventDispatcherGrain(ILogger<OrderEventDispatcherGrain>
     {
         ArgumentException.ThrowIfNullOrEmpty(orderKey);
         var order = GrainFactory.GetGrain<IOrderGrain>(orderKey);
-        var pending = await order.GetPendingEvents();
+        await HandOverAsync(orderKey, order, await order.GetPendingEvents());
+    }
+
+    public Task HandOver(string orderKey, IReadOnlyList<OrderEvent> pending)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(orderKey);
+        ArgumentNullException.ThrowIfNull(pending);
+        return HandOverAsync(orderKey, GrainFactory.GetGrain<IOrderGrain>(orderKey), pending);
+    }
+
+    private async Task HandOverAsync(string orderKey, IOrderGrain order, IReadOnlyList<OrderEvent> pending)
+    {
         if (pending.Count == 0)
         {
             return;
@@ -28,7 +39,7 @@ public sealed class OrderEventDispatcherGrain(ILogger<OrderEventDispatcherGrain>
         {
             try
             {
-                await HandOverAsync(change);
+                await HandOverEventAsync(change);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -43,7 +54,7 @@ public sealed class OrderEventDispatcherGrain(ILogger<OrderEventDispatcherGrain>
         }
     }
 
-    private async Task HandOverAsync(OrderEvent change)
+    private async Task HandOverEventAsync(OrderEvent change)
     {
         var organizationId = change.Order.OrganizationId;
         var targets = await GrainFactory.GetGrain<IWebhookEndpointsGrain>(organizationId).Matching(change.Type);

@@ -254,8 +254,8 @@ public sealed class OrderGrain(
     }
 
     /// <summary>
-    /// Writes the new state with its outbox event (when the event reaches anyone: <see cref="OrderEventAudience"/>) in
-    /// one write, then updates the stats and the list row.
+    /// Writes the new state with its outbox event (when the event reaches anyone: <see cref="OrderEventAudience"/>) and
+    /// its list row in one write, then updates the stats.
     /// </summary>
     private async Task<OrderSnapshot> Save(OrderState next, OrderStatus? from, string? eventType = null)
     {
@@ -271,23 +271,15 @@ public sealed class OrderGrain(
             await RegisterOutboxReminder();
         }
         order.State = next with { Revision = next.Revision + 1, PendingEvents = recorded ? [.. next.PendingEvents, change] : next.PendingEvents };
-        await order.WriteStateAsync();
+        // The list row in the state's own write where the storage allows (one commit), else right after it.
+        await WriteRowAsync(() => views.WriteOrderWithStateAsync(order.WriteStateAsync, snapshot, order.State.Revision));
         metrics.Stored(from, next.Status, next.Channel);
         if (recorded)
         {
-            await DispatchOutbox();
+            // The outbox as just stored goes with the call: the dispatcher needn't call back for it.
+            await Dispatcher.HandOver(this.GetPrimaryKeyString(), order.State.PendingEvents);
         }
-
-        // The stats and the list row don't depend on each other: both are written at once, one wait instead of two.
-        var statsRecorded = RecordStatsAsync(next, from, change, now);
-        try
-        {
-            await WriteRowAsync(() => views.WriteOrderAsync(snapshot, order.State.Revision));
-        }
-        finally
-        {
-            await statsRecorded;
-        }
+        await RecordStatsAsync(next, from, change, now);
         return snapshot;
     }
 
@@ -315,10 +307,13 @@ public sealed class OrderGrain(
     }
 
     /// <summary>
-    /// Asks the dispatcher to hand the outbox over. The call is one-way: the dispatcher calls back (GetPendingEvents,
-    /// AckEvents), and those calls queue behind this turn instead of waiting on a caller that waits on them.
+    /// Asks the dispatcher to hand the outbox over (after a transition, the outbox goes with the call). The calls are
+    /// one-way: the dispatcher calls back (GetPendingEvents on a reminder's tick, AckEvents), and those calls queue
+    /// behind this turn instead of waiting on a caller that waits on them.
     /// </summary>
-    private Task DispatchOutbox() => GrainFactory.GetGrain<IOrderEventDispatcherGrain>(0).Dispatch(this.GetPrimaryKeyString());
+    private Task DispatchOutbox() => Dispatcher.Dispatch(this.GetPrimaryKeyString());
+
+    private IOrderEventDispatcherGrain Dispatcher => GrainFactory.GetGrain<IOrderEventDispatcherGrain>(0);
 
     private (string OrganizationId, string OrderId) SplitKey()
     {

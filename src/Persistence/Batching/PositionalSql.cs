@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Text;
+using Npgsql;
 
 namespace Granary.Persistence.Batching;
 
@@ -35,6 +37,29 @@ public sealed class PositionalSql
     {
         ArgumentNullException.ThrowIfNull(sql);
         return Rewritten.GetOrAdd(sql, Rewrite);
+    }
+
+    /// <summary>
+    /// <paramref name="sql"/> as a batch command in positional form, its values those <paramref name="bind"/> adds by
+    /// name (<c>@name</c>), unnamed in position order; throws naming a parameter the text takes and nothing binds.
+    /// </summary>
+    public static NpgsqlBatchCommand BatchCommand(string sql, Action<DbCommand> bind)
+    {
+        ArgumentNullException.ThrowIfNull(bind);
+        var positional = For(sql);
+        using var scratch = new NpgsqlCommand();
+        bind(scratch);
+        var named = scratch.Parameters.ToArray();
+        scratch.Parameters.Clear();
+        var command = new NpgsqlBatchCommand(positional.Text);
+        foreach (var name in positional.Names)
+        {
+            var parameter = Array.Find(named, p => p.ParameterName.AsSpan().TrimStart('@').Equals(name, StringComparison.OrdinalIgnoreCase))
+                ?? throw new InvalidOperationException($"The statement takes @{name}, which its writer doesn't bind.");
+            parameter.ParameterName = string.Empty;
+            command.Parameters.Add(parameter);
+        }
+        return command;
     }
 
     private static PositionalSql Rewrite(string sql)

@@ -17,7 +17,8 @@ namespace Granary.Persistence.Storage;
 /// query, its serializer, its hash picker, the same parameters and the same ETag contract (the new version as the
 /// ETag; no row answered means <see cref="InconsistentStateException"/>) — run in a shared batch. Keys that aren't
 /// plain strings (Granary's storage ids always are, <see cref="FullGrainIdStorage"/>) and generic state names go to
-/// the provider unchanged.
+/// the provider unchanged. A write here takes along the statement its grain offered with it
+/// (<see cref="StateWriteCompanion"/>), so a grain's state and its read-model row are one commit.
 /// </remarks>
 internal sealed partial class GroupCommitStateWrites(
     AdoNetGrainStorage inner,
@@ -64,7 +65,7 @@ internal sealed partial class GroupCommitStateWrites(
             }
             var version = string.IsNullOrWhiteSpace(grainState.ETag) ? (int?)null : int.Parse(grainState.ETag, CultureInfo.InvariantCulture);
             var write = new StateWrite(query, serviceId, stateName, hasher.Hash(Encoding.UTF8.GetBytes(stateName)), key, hasher.Hash(keyBytes),
-                version, inner.Serializer.Serialize(grainState.State).ToArray());
+                version, inner.Serializer.Serialize(grainState.State).ToArray(), StateWriteCompanion.Take());
             newVersion = await groups.WriteAsync(write).WaitAsync(cancellationToken);
         }
         catch (Exception exception)

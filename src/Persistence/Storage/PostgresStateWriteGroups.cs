@@ -29,6 +29,15 @@ internal sealed class PostgresStateWriteGroups(NpgsqlDataSource dataSource) : St
         {
             batch.BatchCommands.Add(Command(write));
         }
+        // The companions after every state write: each applies only when its own write stored (WhenStored), and any
+        // that fails fails the group, state writes included.
+        foreach (var write in group)
+        {
+            if (write.Companion is { } companion)
+            {
+                batch.BatchCommands.Add(PositionalSql.BatchCommand(companion.Sql, command => Bind(command, write, companion)));
+            }
+        }
         await using var reader = await batch.ExecuteReaderAsync();
         foreach (var write in group)
         {
@@ -36,6 +45,24 @@ internal sealed class PostgresStateWriteGroups(NpgsqlDataSource dataSource) : St
             write.NewVersion = await reader.ReadAsync() && !await reader.IsDBNullAsync(0) ? reader.GetInt32(0) : null;
             await reader.NextResultAsync();
         }
+        // Read to the end: an error of a statement further on surfaces here, not lost in the reader's disposal.
+        while (await reader.NextResultAsync())
+        {
+        }
+    }
+
+    /// <summary>The companion's own values, then the stored row it waits for (<see cref="StateWriteCompanion.WhenStored"/>).</summary>
+    private static void Bind(System.Data.Common.DbCommand command, StateWrite write, StateWriteCompanion companion)
+    {
+        companion.Bind(command);
+        var parameters = (NpgsqlParameterCollection)command.Parameters;
+        parameters.Add(new NpgsqlParameter<int>("stored_grain_hash", NpgsqlDbType.Integer) { TypedValue = write.GrainIdHash });
+        parameters.Add(new NpgsqlParameter<int>("stored_state_hash", NpgsqlDbType.Integer) { TypedValue = write.StateNameHash });
+        parameters.Add(new NpgsqlParameter<string>("stored_service", NpgsqlDbType.Varchar) { TypedValue = write.ServiceId });
+        parameters.Add(new NpgsqlParameter<string>("stored_state", NpgsqlDbType.Text) { TypedValue = write.StateName });
+        parameters.Add(new NpgsqlParameter<string>("stored_key", NpgsqlDbType.Text) { TypedValue = write.GrainKey });
+        // The provider's write makes version 1 for a new row and the ETag's version + 1 otherwise.
+        parameters.Add(new NpgsqlParameter<int>("stored_version", NpgsqlDbType.Integer) { TypedValue = (write.Version ?? 0) + 1 });
     }
 
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();
@@ -69,7 +96,9 @@ internal sealed class PostgresStateWriteGroups(NpgsqlDataSource dataSource) : St
 }
 
 /// <summary>One grain's state write, as the provider's WriteToStorage query takes it (a string key: N0 and N1 are 0).</summary>
-internal sealed class StateWrite(string sql, string serviceId, string stateName, int stateNameHash, string grainKey, int grainIdHash, int? version, byte[] payload)
+internal sealed class StateWrite(
+    string sql, string serviceId, string stateName, int stateNameHash, string grainKey, int grainIdHash, int? version, byte[] payload,
+    StateWriteCompanion? companion = null)
     : GroupedStatement
 {
     public string Sql { get; } = sql;
@@ -88,6 +117,9 @@ internal sealed class StateWrite(string sql, string serviceId, string stateName,
     public int? Version { get; } = version;
 
     public byte[] Payload { get; } = payload;
+
+    /// <summary>The statement committed with this write when it stores (the grain's read-model row), if any.</summary>
+    public StateWriteCompanion? Companion { get; } = companion;
 
     /// <summary>Set while the group executes: the version stored, or null when the ETag didn't match.</summary>
     public int? NewVersion { get; set; }

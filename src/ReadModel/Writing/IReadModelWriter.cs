@@ -14,9 +14,18 @@ public interface IReadModelWriter
 {
     Task WriteOrderAsync(OrderSnapshot order, long revision, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Runs <paramref name="writeState"/> (the order grain's state write) and writes the order's row: in the same
+    /// transaction where the grain storage takes it along (PostgreSQL), otherwise right after the state.
+    /// </summary>
+    Task WriteOrderWithStateAsync(Func<Task> writeState, OrderSnapshot order, long revision);
+
     Task WriteDeliveryAsync(WebhookDeliveryInfo delivery, long revision, CancellationToken cancellationToken = default);
 
     Task WriteEmailJobAsync(EmailJobInfo job, long revision, CancellationToken cancellationToken = default);
+
+    /// <summary>As <see cref="WriteOrderWithStateAsync"/>, for an email job.</summary>
+    Task WriteEmailJobWithStateAsync(Func<Task> writeState, EmailJobInfo job, long revision);
 
     /// <summary>A refresh-token family (grain key = family id) for the clean-up sweep.</summary>
     Task WriteRefreshFamilyAsync(string grainKey, bool revoked, DateTimeOffset expiresAt, long revision, CancellationToken cancellationToken = default);

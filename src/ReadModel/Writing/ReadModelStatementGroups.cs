@@ -32,7 +32,8 @@ internal sealed class ReadModelStatementGroups(ReadModelDatabase database)
             await using var batch = postgres.CreateBatch();
             foreach (var statement in group)
             {
-                batch.BatchCommands.Add(Positional(postgres, statement));
+                // Positional: Npgsql then sends the text as it is instead of parsing it on every execution.
+                batch.BatchCommands.Add(PositionalSql.BatchCommand(statement.Sql, statement.Bind));
             }
             await batch.ExecuteNonQueryAsync();
             return;
@@ -48,27 +49,6 @@ internal sealed class ReadModelStatementGroups(ReadModelDatabase database)
         {
             await transaction.CommitAsync();
         }
-    }
-
-    /// <summary>
-    /// The statement with <c>$n</c> for each <c>@name</c> and its values unnamed in that order (<see cref="PositionalSql"/>):
-    /// Npgsql then sends the text as it is instead of parsing it on every execution.
-    /// </summary>
-    private static NpgsqlBatchCommand Positional(NpgsqlConnection connection, Statement statement)
-    {
-        var sql = PositionalSql.For(statement.Sql);
-        using var scratch = Command(connection, statement);
-        var named = scratch.Parameters.Cast<DbParameter>().ToArray();
-        scratch.Parameters.Clear();
-        var command = new NpgsqlBatchCommand(sql.Text);
-        foreach (var name in sql.Names)
-        {
-            var parameter = Array.Find(named, p => p.ParameterName.AsSpan().TrimStart('@').Equals(name, StringComparison.OrdinalIgnoreCase))
-                ?? throw new InvalidOperationException($"The read-model statement takes @{name}, which its writer doesn't bind.");
-            parameter.ParameterName = string.Empty;
-            command.Parameters.Add(parameter);
-        }
-        return command;
     }
 
     private static DbCommand Command(DbConnection connection, Statement statement)

@@ -24,6 +24,19 @@ internal sealed class RecordingReadModelWriter : IReadModelWriter
     public Task WriteOrderAsync(OrderSnapshot order, long revision, CancellationToken cancellationToken = default) =>
         Record("order", OrderKey.For(order.OrganizationId, order.Id), revision, order.Status.ToString());
 
+    /// <summary>The state, then the row, as on storage that can't take the row along.</summary>
+    public async Task WriteOrderWithStateAsync(Func<Task> writeState, OrderSnapshot order, long revision)
+    {
+        await writeState();
+        await WriteOrderAsync(order, revision);
+    }
+
+    public async Task WriteEmailJobWithStateAsync(Func<Task> writeState, EmailJobInfo job, long revision)
+    {
+        await writeState();
+        await WriteEmailJobAsync(job, revision);
+    }
+
     public Task WriteDeliveryAsync(WebhookDeliveryInfo delivery, long revision, CancellationToken cancellationToken = default) =>
         Record("delivery", WebhookDeliveryKey.For(delivery.OrganizationId, delivery.Id), revision, delivery.Status.ToString());
 

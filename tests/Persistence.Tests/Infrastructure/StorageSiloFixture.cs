@@ -69,6 +69,10 @@ public sealed class PostgresStorageSiloFixture : StorageSiloFixture
     public override Task<int> ExecuteSqlAsync(string sql, params (string Name, object? Value)[] parameters) =>
         _database!.ExecuteAsync(sql, parameters);
 
+    /// <summary>The first column of the first row <paramref name="sql"/> answers on the fixture's database; null when none.</summary>
+    public Task<object?> ScalarAsync(string sql, params (string Name, object? Value)[] parameters) =>
+        _database!.ScalarAsync(sql, parameters);
+
     protected override async Task<string> CreateDatabaseAsync()
     {
         _database = await PostgresScratchDatabase.CreateAsync();

@@ -41,6 +41,9 @@ public sealed class ScratchDatabase : IAsyncDisposable
         await ExecuteAsync(_admin, $"DROP DATABASE IF EXISTS {_name} WITH (FORCE)");
     }
 
+    /// <summary>Runs <paramref name="sql"/> in this database.</summary>
+    public Task ExecuteAsync(string sql) => ExecuteAsync(ConnectionString, sql);
+
     private static async Task ExecuteAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
