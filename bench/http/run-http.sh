@@ -50,7 +50,9 @@
 # post_order's write breakdown (pg_stat_statements, which scripts/services.sh preloads; the extension is created in
 # the run's database): statements_per_order (every statement the silo ran in the run's database, per order created
 # as the read model counts them), the statements with their calls per order and mean time, pg_cpu_us_per_order (CPU
-# of the postgres processes), wal_bytes_per_order (pg_current_wal_lsn before and after). Then insert_ceiling: the very
+# of the postgres processes), wal_bytes_per_order (pg_current_wal_lsn before and after), commits_per_order
+# (pg_stat_database's xact_commit: grouped writes share a commit), redis_commands_per_order and redis_cpu_us_per_order
+# (the reminder Redis's INFO: every reminder registered or removed is a command). Then insert_ceiling: the very
 # POSTs of post_order sent to bench/Http.Bench's insert mode (a framework-only Kestrel endpoint doing one Npgsql INSERT
 # of the order JSON per request into the run's database, connected as the silo's storage connects): the ceiling for
 # one durable write per request here, and post_order_vs_insert_ceiling.
@@ -232,6 +234,13 @@ postgres_cpu_seconds() {
     done
     echo "$total"
 }
+# redis_info <field>: a figure of the reminder Redis's INFO (total_commands_processed, used_cpu_sys, used_cpu_user).
+redis_info() {
+    redis-cli -h "${STORAGE_REDIS%%:*}" -p "${STORAGE_REDIS##*:}" INFO all 2>/dev/null | tr -d '\r' | awk -F: -v f="$1" '$1 == f { print $2 }'
+}
+redis_cpu_seconds() { awk -v s="$(redis_info used_cpu_sys)" -v u="$(redis_info used_cpu_user)" 'BEGIN { print s + u }'; }
+# Transactions committed in the run's database (group commits share one).
+database_commits() { psql_bench "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"; }
 BENCH_DATABASE=""
 drop_bench_database() {
     if [[ -n "$BENCH_DATABASE" ]]; then
@@ -360,7 +369,7 @@ silo_jit_methods() {
 # Sets WRITES[<name>_*] and the statements table $WORK/statements-<name>.
 declare -A WRITES
 measure_writes() {
-    local name="$1" script="$2" warmup="$3" count_sql="$4" unit="$5" pg0 pg1 wal0 wal1 count0 count1 count jit0
+    local name="$1" script="$2" warmup="$3" count_sql="$4" unit="$5" pg0 pg1 wal0 wal1 count0 count1 count jit0 commits0 redis0 rcpu0
     if ((warmup > 0)); then
         warm_up "$name" "$SILO_URL" "$script" "$warmup"
     fi
@@ -372,15 +381,26 @@ measure_writes() {
     psql_bench "SELECT pg_stat_statements_reset()" >/dev/null 2>&1 || true
     pg0="$(postgres_cpu_seconds)"
     jit0="$(silo_jit_methods)"
+    commits0="$(database_commits)"
+    redis0="$(redis_info total_commands_processed)"
+    rcpu0="$(redis_cpu_seconds)"
     run_wrk "$name" "$SILO_PID" "$SILO_URL" "$script" "$DURATION" 0
     sleep 1
     pg1="$(postgres_cpu_seconds)"
+    WRITES[${name}_redis_cpu]="$rcpu0 $(redis_cpu_seconds)"
+    WRITES[${name}_redis_commands]="$redis0 $(redis_info total_commands_processed)"
+    sleep 1 # PostgreSQL publishes a backend's transaction counts within a second of its last one
+    WRITES[${name}_commits]="$commits0 $(database_commits)"
     WRITES[${name}_jit_methods]="$(awk -v a="$jit0" -v b="$(silo_jit_methods)" 'BEGIN { if (a == "" || b == "") print "n/a"; else print b - a }')"
     wal1="$(psql_bench "SELECT pg_current_wal_lsn()")"
     count1="$(psql_bench "$count_sql")"
     count=$((count1 - count0))
     ((count > 0)) || die "$name: no $unit in the measured run"
     WRITES[${name}_count]="$count"
+    # The counters' before/after pairs become per-unit figures (the bench's own probes are a handful in thousands).
+    WRITES[${name}_commits]="$(awk -v n="$count" '{ printf "%.2f", ($2 - $1) / n }' <<<"${WRITES[${name}_commits]}")"
+    WRITES[${name}_redis_commands]="$(awk -v n="$count" 'NF == 2 { printf "%.2f", ($2 - $1) / n; next } { print "n/a" }' <<<"${WRITES[${name}_redis_commands]}")"
+    WRITES[${name}_redis_cpu_us]="$(awk -v n="$count" '{ printf "%.0f", ($2 - $1) * 1e6 / n }' <<<"${WRITES[${name}_redis_cpu]}")"
     WRITES[${name}_pg_cpu_us]="$(awk -v a="$pg0" -v b="$pg1" -v n="$count" 'BEGIN { printf "%.0f", (b - a) * 1e6 / n }')"
     WRITES[${name}_wal_bytes]="$(psql_bench "SELECT round(pg_wal_lsn_diff('$wal1', '$wal0') / $count)")"
     WRITES[${name}_silo_cpu_us]="$(awk -v c="${SERVER_CPU[$name]}" -v r="${RPS[$name]}" \
@@ -540,11 +560,15 @@ print_writes() {
     printf 'statements_per_order: %s\npg_cpu_us_per_order: %s\nwal_bytes_per_order: %s\n' \
         "${WRITES[post_order_statements]}" "${WRITES[post_order_pg_cpu_us]}" "${WRITES[post_order_wal_bytes]}"
     printf 'silo_cpu_us_per_order: %s\npost_order_jit_methods_during_run: %s\n' "${WRITES[post_order_silo_cpu_us]}" "${WRITES[post_order_jit_methods]}"
+    printf 'commits_per_order: %s\nredis_commands_per_order: %s\nredis_cpu_us_per_order: %s\n' \
+        "${WRITES[post_order_commits]}" "${WRITES[post_order_redis_commands]}" "${WRITES[post_order_redis_cpu_us]}"
     printf 'confirm_rps: %.0f\nconfirm_p50_ms: %s\nconfirm_p99_ms: %s\nconfirm_errors: %s\n' \
         "${RPS[confirm_order]}" "${P50[confirm_order]}" "${P99[confirm_order]}" "${ERRORS[confirm_order]}"
     printf 'statements_per_confirm: %s\npg_cpu_us_per_confirm: %s\nwal_bytes_per_confirm: %s\nsilo_cpu_us_per_confirm: %s\n' \
         "${WRITES[confirm_order_statements]}" "${WRITES[confirm_order_pg_cpu_us]}" "${WRITES[confirm_order_wal_bytes]}" "${WRITES[confirm_order_silo_cpu_us]}"
     printf 'confirm_jit_methods_during_run: %s\n' "${WRITES[confirm_order_jit_methods]}"
+    printf 'commits_per_confirm: %s\nredis_commands_per_confirm: %s\nredis_cpu_us_per_confirm: %s\n' \
+        "${WRITES[confirm_order_commits]}" "${WRITES[confirm_order_redis_commands]}" "${WRITES[confirm_order_redis_cpu_us]}"
     printf 'insert_ceiling_rps: %.0f\ninsert_ceiling_p50_ms: %s\ninsert_ceiling_p99_ms: %s\ninsert_ceiling_errors: %s\n' \
         "${RPS[insert_ceiling]}" "${P50[insert_ceiling]}" "${P99[insert_ceiling]}" "${ERRORS[insert_ceiling]}"
     printf 'insert_ceiling_server_cpu_cores: %s\ninsert_ceiling_other_cpu_cores: %s\npost_order_vs_insert_ceiling: %s\nconfirm_vs_insert_ceiling: %s\n' \
@@ -593,4 +617,4 @@ printf 'get_order_vs_const_rounds: %s\n' "${ROUND_RATIOS[*]}"
 print_breakdown post_order order
 print_breakdown confirm_order confirm
 printf '\n'
-print_writes | grep -E '^(statements_per_|pg_cpu_us_per_|wal_bytes_per_|silo_cpu_us_per_|post_order_jit_methods_during_run|confirm_jit_methods_during_run|confirm_rps|insert_ceiling_|post_order_vs_insert_ceiling|confirm_vs_insert_ceiling)'
+print_writes | grep -E '^(statements_per_|commits_per_|redis_commands_per_|redis_cpu_us_per_|pg_cpu_us_per_|wal_bytes_per_|silo_cpu_us_per_|post_order_jit_methods_during_run|confirm_jit_methods_during_run|confirm_rps|insert_ceiling_|post_order_vs_insert_ceiling|confirm_vs_insert_ceiling)'
