@@ -130,6 +130,8 @@ public static class PersistenceSiloBuilderExtensions
             // The container owns (and disposes) the pool the grouped writes use.
             services.AddKeyedSingleton(name, (_, _) =>
                 new PostgresStateWriteGroups(NpgsqlDataSource.Create(PostgresDatabase.ConnectionString(connectionString))));
+            services.AddKeyedSingleton(name, (_, _) =>
+                new PostgresStateReadGroups(NpgsqlDataSource.Create(PostgresDatabase.ConnectionString(connectionString))));
         }
         services.Remove(registration);
         services.AddKeyedSingleton<IGrainStorage>(name, (provider, key) =>
@@ -138,7 +140,8 @@ public static class PersistenceSiloBuilderExtensions
             if (dialect == StorageDialect.Postgres && storage is AdoNetGrainStorage adoNet)
             {
                 storage = new GroupCommitStateWrites(adoNet, name, provider.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
-                    provider.GetRequiredKeyedService<PostgresStateWriteGroups>(name), provider.GetRequiredService<ILogger<GroupCommitStateWrites>>());
+                    provider.GetRequiredKeyedService<PostgresStateWriteGroups>(name), provider.GetRequiredKeyedService<PostgresStateReadGroups>(name),
+                    provider.GetRequiredService<Orleans.Serialization.Serializers.IActivatorProvider>(), provider.GetRequiredService<ILogger<GroupCommitStateWrites>>());
             }
             return new FailedWriteDeactivation(new FullGrainIdStorage(storage), provider.GetRequiredService<IGrainContextAccessor>());
         });

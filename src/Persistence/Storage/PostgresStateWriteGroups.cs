@@ -56,62 +56,35 @@ internal sealed class PostgresStateWriteGroups(NpgsqlDataSource dataSource) : St
     {
         companion.Bind(command);
         var parameters = (NpgsqlParameterCollection)command.Parameters;
-        parameters.Add(new NpgsqlParameter<int>("stored_grain_hash", NpgsqlDbType.Integer) { TypedValue = write.GrainIdHash });
-        parameters.Add(new NpgsqlParameter<int>("stored_state_hash", NpgsqlDbType.Integer) { TypedValue = write.StateNameHash });
-        parameters.Add(new NpgsqlParameter<string>("stored_service", NpgsqlDbType.Varchar) { TypedValue = write.ServiceId });
-        parameters.Add(new NpgsqlParameter<string>("stored_state", NpgsqlDbType.Text) { TypedValue = write.StateName });
-        parameters.Add(new NpgsqlParameter<string>("stored_key", NpgsqlDbType.Text) { TypedValue = write.GrainKey });
+        parameters.Add(new NpgsqlParameter<int>("stored_grain_hash", NpgsqlDbType.Integer) { TypedValue = write.Key.GrainIdHash });
+        parameters.Add(new NpgsqlParameter<int>("stored_state_hash", NpgsqlDbType.Integer) { TypedValue = write.Key.StateNameHash });
+        parameters.Add(new NpgsqlParameter<string>("stored_service", NpgsqlDbType.Varchar) { TypedValue = write.Key.ServiceId });
+        parameters.Add(new NpgsqlParameter<string>("stored_state", NpgsqlDbType.Text) { TypedValue = write.Key.StateName });
+        parameters.Add(new NpgsqlParameter<string>("stored_key", NpgsqlDbType.Text) { TypedValue = write.Key.GrainKey });
         // The provider's write makes version 1 for a new row and the ETag's version + 1 otherwise.
         parameters.Add(new NpgsqlParameter<int>("stored_version", NpgsqlDbType.Integer) { TypedValue = (write.Version ?? 0) + 1 });
     }
 
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();
 
-    /// <summary>The provider's query in positional form (<see cref="PositionalSql"/>), its values unnamed in position order.</summary>
-    private static NpgsqlBatchCommand Command(StateWrite write)
+    /// <summary>The provider's query with the write's key, its ETag's version and its payload.</summary>
+    private static NpgsqlBatchCommand Command(StateWrite write) => write.Key.Command(write.Sql, name => name switch
     {
-        var sql = PositionalSql.For(write.Sql);
-        var command = new NpgsqlBatchCommand(sql.Text);
-        foreach (var name in sql.Names)
-        {
-            command.Parameters.Add(Value(name, write));
-        }
-        return command;
-    }
-
-    private static NpgsqlParameter Value(string name, StateWrite write) => name switch
-    {
-        "GrainIdHash" => new NpgsqlParameter<int> { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = write.GrainIdHash },
-        "GrainIdN0" or "GrainIdN1" => new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = 0 },
-        "GrainTypeHash" => new NpgsqlParameter<int> { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = write.StateNameHash },
-        "GrainTypeString" => new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = write.StateName },
-        "GrainIdExtensionString" => new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = write.GrainKey },
-        "ServiceId" => new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Varchar, TypedValue = write.ServiceId },
         "GrainStateVersion" => write.Version is { } version
             ? new NpgsqlParameter<int> { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = version }
             : new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = DBNull.Value },
         "PayloadBinary" => new NpgsqlParameter<byte[]> { NpgsqlDbType = NpgsqlDbType.Bytea, TypedValue = write.Payload },
-        _ => throw new InvalidOperationException($"The grain storage's WriteToStorage query takes a parameter @{name} that Granary doesn't supply."),
-    };
+        _ => null,
+    });
 }
 
-/// <summary>One grain's state write, as the provider's WriteToStorage query takes it (a string key: N0 and N1 are 0).</summary>
-internal sealed class StateWrite(
-    string sql, string serviceId, string stateName, int stateNameHash, string grainKey, int grainIdHash, int? version, byte[] payload,
-    StateWriteCompanion? companion = null)
+/// <summary>One grain's state write, as the provider's WriteToStorage query takes it.</summary>
+internal sealed class StateWrite(string sql, StateKey key, int? version, byte[] payload, StateWriteCompanion? companion = null)
     : GroupedStatement
 {
     public string Sql { get; } = sql;
 
-    public string ServiceId { get; } = serviceId;
-
-    public string StateName { get; } = stateName;
-
-    public int StateNameHash { get; } = stateNameHash;
-
-    public string GrainKey { get; } = grainKey;
-
-    public int GrainIdHash { get; } = grainIdHash;
+    public StateKey Key { get; } = key;
 
     /// <summary>The caller's ETag as the stored version; null on a first write.</summary>
     public int? Version { get; } = version;
