@@ -22,6 +22,9 @@ public interface IReadModelWriter
 
     Task WriteDeliveryAsync(WebhookDeliveryInfo delivery, long revision, CancellationToken cancellationToken = default);
 
+    /// <summary>As <see cref="WriteOrderWithStateAsync"/>, for a webhook delivery.</summary>
+    Task WriteDeliveryWithStateAsync(Func<Task> writeState, WebhookDeliveryInfo delivery, long revision);
+
     Task WriteEmailJobAsync(EmailJobInfo job, long revision, CancellationToken cancellationToken = default);
 
     /// <summary>As <see cref="WriteOrderWithStateAsync"/>, for an email job.</summary>

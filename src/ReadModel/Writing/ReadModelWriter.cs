@@ -9,8 +9,8 @@ namespace Granary.ReadModel;
 /// <summary>
 /// Upserts read-model rows with one statement each, the same text on PostgreSQL and SQLite, written in groups with
 /// the statements of other grains (<see cref="ReadModelStatementGroups"/>). On memory storage
-/// (<see cref="ReadModelDatabase.Exists"/> false) it writes nothing. An order's and an email job's row go in their
-/// state write where the storage takes them along (<see cref="StateWriteCompanion"/>).
+/// (<see cref="ReadModelDatabase.Exists"/> false) it writes nothing. An order's, a delivery's and an email job's row go in
+/// their state write where the storage takes them along (<see cref="StateWriteCompanion"/>).
 /// </summary>
 internal sealed class ReadModelWriter(ReadModelDatabase database) : IReadModelWriter
 {
@@ -33,14 +33,19 @@ internal sealed class ReadModelWriter(ReadModelDatabase database) : IReadModelWr
         .Text("@document", ViewDocuments.Write(order));
 
     public Task WriteDeliveryAsync(WebhookDeliveryInfo delivery, long revision, CancellationToken cancellationToken = default) =>
-        RunAsync(WriterSql.Delivery, command => command
-            .Text("@key", WebhookDeliveryKey.For(delivery.OrganizationId, delivery.Id))
-            .Text("@org", delivery.OrganizationId)
-            .Text("@endpoint", delivery.EndpointId)
-            .Text("@status", delivery.Status.ToString())
-            .Time("@created", delivery.CreatedAt)
-            .Long("@revision", revision)
-            .Text("@document", ViewDocuments.Write(delivery)), cancellationToken);
+        RunAsync(WriterSql.Delivery, Bind(delivery, revision), cancellationToken);
+
+    public Task WriteDeliveryWithStateAsync(Func<Task> writeState, WebhookDeliveryInfo delivery, long revision) =>
+        WithStateAsync(writeState, WriterSql.DeliveryWithState, WriterSql.Delivery, Bind(delivery, revision));
+
+    private static Action<DbCommand> Bind(WebhookDeliveryInfo delivery, long revision) => command => command
+        .Text("@key", WebhookDeliveryKey.For(delivery.OrganizationId, delivery.Id))
+        .Text("@org", delivery.OrganizationId)
+        .Text("@endpoint", delivery.EndpointId)
+        .Text("@status", delivery.Status.ToString())
+        .Time("@created", delivery.CreatedAt)
+        .Long("@revision", revision)
+        .Text("@document", ViewDocuments.Write(delivery));
 
     public Task WriteEmailJobAsync(EmailJobInfo job, long revision, CancellationToken cancellationToken = default) =>
         RunAsync(WriterSql.EmailJob, Bind(job, revision), cancellationToken);

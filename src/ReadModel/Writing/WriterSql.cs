@@ -26,14 +26,21 @@ internal static class WriterSql
     /// <summary>The order's row in its state write's transaction, applied only when that write stored (PostgreSQL).</summary>
     public const string OrderWithState = $"{OrderInto}\nSELECT {OrderValues}\nWHERE {StateWriteCompanion.WhenStored}\n{OrderNewer}";
 
-    public const string Delivery = """
-        INSERT INTO granary_webhook_delivery_list (grain_key, organization_id, endpoint_id, status, created_at, revision, document)
-        VALUES (@key, @org, @endpoint, @status, @created, @revision, @document)
+    private const string DeliveryInto = "INSERT INTO granary_webhook_delivery_list (grain_key, organization_id, endpoint_id, status, created_at, revision, document)";
+
+    private const string DeliveryValues = "@key, @org, @endpoint, @status, @created, @revision, @document";
+
+    private const string DeliveryNewer = """
         ON CONFLICT (grain_key) DO UPDATE SET
             organization_id = excluded.organization_id, endpoint_id = excluded.endpoint_id, status = excluded.status,
             created_at = excluded.created_at, revision = excluded.revision, document = excluded.document
         WHERE granary_webhook_delivery_list.revision < excluded.revision
         """;
+
+    public const string Delivery = $"{DeliveryInto}\nVALUES ({DeliveryValues})\n{DeliveryNewer}";
+
+    /// <summary>The delivery's row in its state write's transaction, applied only when that write stored (PostgreSQL).</summary>
+    public const string DeliveryWithState = $"{DeliveryInto}\nSELECT {DeliveryValues}\nWHERE {StateWriteCompanion.WhenStored}\n{DeliveryNewer}";
 
     private const string EmailJobInto = "INSERT INTO granary_email_job_list (grain_key, organization_id, status, created_at, revision, document)";
 

@@ -31,6 +31,12 @@ internal sealed class RecordingReadModelWriter : IReadModelWriter
         await WriteOrderAsync(order, revision);
     }
 
+    public async Task WriteDeliveryWithStateAsync(Func<Task> writeState, WebhookDeliveryInfo delivery, long revision)
+    {
+        await writeState();
+        await WriteDeliveryAsync(delivery, revision);
+    }
+
     public async Task WriteEmailJobWithStateAsync(Func<Task> writeState, EmailJobInfo job, long revision)
     {
         await writeState();

@@ -138,7 +138,8 @@ public sealed class WebhookDeliveryGrain(
             UpdatedAt = finished,
             Attempts = log,
         };
-        await delivery.WriteStateAsync();
+        // The list row in the state's own write where the storage allows (one commit), else right after it.
+        await WriteRowAsync(() => views.WriteDeliveryWithStateAsync(delivery.WriteStateAsync, delivery.State.ToInfo(), delivery.State.Revision));
         metrics.Reached(JobKind.Webhook, status);
 
         if (status != JobStatus.Retrying && reminderMayExist)
@@ -154,7 +155,6 @@ public sealed class WebhookDeliveryGrain(
                 DeliveryLog.DeadLettered(logger, state.Id, state.EndpointId, attempts, result.StatusCode, result.Error);
                 break;
         }
-        await WriteRowAsync(() => views.WriteDeliveryAsync(delivery.State.ToInfo(), delivery.State.Revision));
         return delivery.State.ToInfo();
     }
 
