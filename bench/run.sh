@@ -5,6 +5,7 @@
 #   bench/run.sh cluster [all|calls|detection]
 #   bench/run.sh jobs [all|webhooks]
 #   bench/run.sh http
+#   bench/run.sh http-cluster
 #   bench/run.sh dashboard
 #
 # runtime    one Microsoft Orleans silo in the bench process (bench/Engine.Bench, a generic host with UseOrleans,
@@ -32,6 +33,9 @@
 #            endpoint answering constant JSON to the very same requests (bench/Http.Bench, same hosting
 #            defaults: the ceiling of this machine), then POST …/orders and diagnostics (see
 #            bench/http/run-http.sh). Needs wrk (installed with apt-get when missing and running as root).
+# http-cluster  http's write path (post_order, confirm_order) through nginx in front of scripts/cluster.sh's local
+#            cluster, on 1 silo and on 3 (GRANARY_BENCH_CLUSTER_SILOS), each seeded with 6,000 orders; the run's
+#            state, rows, reminders and membership are deleted afterwards (see bench/http/run-cluster.sh).
 # dashboard  what the Orleans Dashboard costs: `http`'s compared pair (get_order vs kestrel_const, alternating rounds,
 #            2,000 orders) three times on a fresh silo each: the dashboard disabled (Granary:Dashboard:Enabled=false),
 #            enabled with nobody watching, and enabled with a headless chromium showing its overview (it polls every
@@ -54,6 +58,7 @@ usage: $PROG <family> [scenario]
                                      (env GRANARY_BENCH_MEMBERSHIP_SETS=all: detection for every option set)
   jobs [all|webhooks]                webhook job throughput on one silo and on three (default: all)
   http                               one silo over HTTP with wrk vs a constant-JSON Kestrel endpoint
+  http-cluster                       post_order and confirm_order through nginx on 1 and on 3 silos
   dashboard                          get_order with the dashboard disabled, enabled, and watched in a browser
 EOF
 }
@@ -138,6 +143,14 @@ case "$1" in
             exit 2
         fi
         exec bench/http/run-http.sh
+        ;;
+    http-cluster)
+        if (($# > 1)); then
+            printf '%s: too many arguments for http-cluster: %s\n' "$PROG" "$*" >&2
+            usage
+            exit 2
+        fi
+        exec bench/http/run-cluster.sh
         ;;
     dashboard)
         if (($# > 1)); then
