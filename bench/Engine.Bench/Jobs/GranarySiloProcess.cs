@@ -17,6 +17,12 @@ internal sealed class GranarySiloProcess : IAsyncDisposable
 {
     private static readonly TimeSpan GracefulExit = TimeSpan.FromSeconds(20);
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    /// <summary>
+    /// The operator credential the bench's silos are given: /health/ready names the active silos only to the operator
+    /// (anyone else reads ready or not), and the bench waits for that count.
+    /// </summary>
+    private static readonly (string User, string Password) Operator = ("bench", Convert.ToHexString(RandomNumberGenerator.GetBytes(12)));
     private readonly ChildProcess _process;
     private readonly string _workingDirectory;
 
@@ -79,7 +85,10 @@ internal sealed class GranarySiloProcess : IAsyncDisposable
             try
             {
                 // 503 while not ready: its body still says why.
-                using var response = await Http.GetAsync($"http://127.0.0.1:{HttpPort}/health/ready");
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{HttpPort}/health/ready");
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+                    "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{Operator.User}:{Operator.Password}")));
+                using var response = await Http.SendAsync(request);
                 last = await response.Content.ReadAsStringAsync();
                 if (response.IsSuccessStatusCode && last.Contains(expected, StringComparison.Ordinal))
                 {
@@ -139,5 +148,7 @@ internal sealed class GranarySiloProcess : IAsyncDisposable
         ["Granary__Reminders__Redis__Configuration"] = settings.Redis,
         ["Granary__Webhooks__AllowedTargets__0"] = allowedTarget,
         ["Granary__Auth__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        ["Granary__Dashboard__Username"] = Operator.User,
+        ["Granary__Dashboard__Password"] = Operator.Password,
     };
 }
