@@ -46,16 +46,26 @@ public sealed class PositionalSql
     public static NpgsqlBatchCommand BatchCommand(string sql, Action<DbCommand> bind)
     {
         ArgumentNullException.ThrowIfNull(bind);
-        var positional = For(sql);
         using var scratch = new NpgsqlCommand();
         bind(scratch);
         var named = scratch.Parameters.ToArray();
         scratch.Parameters.Clear();
+        return BatchCommand(sql, name => Array.Find(named, p => p.ParameterName.AsSpan().TrimStart('@').Equals(name, StringComparison.OrdinalIgnoreCase)));
+    }
+
+    /// <summary>
+    /// <paramref name="sql"/> as a batch command in positional form, the value of each <c>@name</c> the one
+    /// <paramref name="valueOf"/> gives for it (null: none), unnamed in position order; throws naming a parameter the
+    /// text takes and nothing gives.
+    /// </summary>
+    public static NpgsqlBatchCommand BatchCommand(string sql, Func<string, NpgsqlParameter?> valueOf)
+    {
+        ArgumentNullException.ThrowIfNull(valueOf);
+        var positional = For(sql);
         var command = new NpgsqlBatchCommand(positional.Text);
         foreach (var name in positional.Names)
         {
-            var parameter = Array.Find(named, p => p.ParameterName.AsSpan().TrimStart('@').Equals(name, StringComparison.OrdinalIgnoreCase))
-                ?? throw new InvalidOperationException($"The statement takes @{name}, which its writer doesn't bind.");
+            var parameter = valueOf(name) ?? throw new InvalidOperationException($"The statement takes @{name}, which Granary doesn't bind.");
             parameter.ParameterName = string.Empty;
             command.Parameters.Add(parameter);
         }

@@ -48,7 +48,7 @@ internal sealed partial class GroupCommitStateWrites(
         var key = grainId.Key.ToString()!;
         try
         {
-            var read = new StateRead(query, KeyOf(stateName, grainId, grainState));
+            var read = new StateRead(query, KeyOf(stateName, grainId, key, grainState));
             await reads.ReadAsync(read).WaitAsync(cancellationToken);
             // As the provider reads: the stored payload through its serializer, a new instance when there is none, the
             // version as the ETag (a cleared row keeps its version), and a record only where there is a payload.
@@ -85,7 +85,7 @@ internal sealed partial class GroupCommitStateWrites(
         try
         {
             var version = string.IsNullOrWhiteSpace(grainState.ETag) ? (int?)null : int.Parse(grainState.ETag, CultureInfo.InvariantCulture);
-            var write = new StateWrite(query, KeyOf(stateName, grainId, grainState), version, inner.Serializer.Serialize(grainState.State).ToArray(),
+            var write = new StateWrite(query, KeyOf(stateName, grainId, key, grainState), version, inner.Serializer.Serialize(grainState.State).ToArray(),
                 StateWriteCompanion.Take());
             newVersion = await groups.WriteAsync(write).WaitAsync(cancellationToken);
         }
@@ -115,9 +115,8 @@ internal sealed partial class GroupCommitStateWrites(
         !grainId.TryGetGuidKey(out _, out _) && !grainId.TryGetIntegerKey(out _, out _) && !stateName.Contains('`', StringComparison.Ordinal);
 
     /// <summary>The row's identity with the provider's hashes: the grain id's UTF-8 bytes in reverse order on little-endian machines, the state name's as they are.</summary>
-    private StateKey KeyOf<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    private StateKey KeyOf<T>(string stateName, GrainId grainId, string key, IGrainState<T> grainState)
     {
-        var key = grainId.Key.ToString()!;
         var hasher = inner.HashPicker.PickHasher(serviceId, providerName, stateName, grainId, grainState)
             ?? throw new InvalidOperationException($"The hash picker of grain storage '{providerName}' offered no hasher.");
         var keyBytes = Encoding.UTF8.GetBytes(key);

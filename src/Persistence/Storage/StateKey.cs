@@ -1,3 +1,4 @@
+using Granary.Persistence.Batching;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -22,18 +23,9 @@ internal sealed record StateKey(string ServiceId, string StateName, int StateNam
     };
 
     /// <summary>
-    /// The provider's query <paramref name="sql"/> in positional form (<see cref="Batching.PositionalSql"/>), its key
-    /// values and those <paramref name="other"/> gives (null for a name it doesn't know) unnamed in position order.
+    /// The provider's query <paramref name="sql"/> in positional form (<see cref="PositionalSql"/>), its key values and
+    /// those <paramref name="other"/> gives (null for a name it doesn't know).
     /// </summary>
-    public NpgsqlBatchCommand Command(string sql, Func<string, NpgsqlParameter?> other)
-    {
-        var positional = Batching.PositionalSql.For(sql);
-        var command = new NpgsqlBatchCommand(positional.Text);
-        foreach (var name in positional.Names)
-        {
-            command.Parameters.Add(Parameter(name) ?? other(name)
-                ?? throw new InvalidOperationException($"The grain storage's query takes a parameter @{name} that Granary doesn't supply."));
-        }
-        return command;
-    }
+    public NpgsqlBatchCommand Command(string sql, Func<string, NpgsqlParameter?> other) =>
+        PositionalSql.BatchCommand(sql, name => Parameter(name) ?? other(name));
 }
